@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Idempotent setup: virtualenvs, packages, the project's spaCy pipeline.
+# Each step runs only when its inputs changed, so a second run takes seconds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+stamp_ok() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
+
+# 1. Rasa environment (Python 3.10)
+rasa_hash=$(cat requirements.txt constraints.txt | sha256sum | cut -c1-16)
+if ! stamp_ok .venv/.installed "$rasa_hash"; then
+  py=$(scripts/find_python310.sh)
+  echo "==> creating .venv with $py"
+  [ -x .venv/bin/python ] || "$py" -m venv .venv
+  .venv/bin/pip install -q --upgrade pip wheel
+  .venv/bin/pip install -q -r requirements.txt -c constraints.txt
+  echo "$rasa_hash" > .venv/.installed
+fi
+
+# 2. The project's spaCy pipeline (blank English + lookup lemmas + medical terms)
+spacy_hash=$(cat assistant/spacy_pipeline.py assistant/medical_terms.py constraints.txt | sha256sum | cut -c1-16)
+if ! stamp_ok build/spacy_crs_en/.built "$spacy_hash"; then
+  echo "==> building the spaCy pipeline in build/spacy_crs_en"
+  .venv/bin/python -m assistant.spacy_pipeline build/spacy_crs_en
+  echo "$spacy_hash" > build/spacy_crs_en/.built
+fi
