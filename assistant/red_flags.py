@@ -1,0 +1,244 @@
+"""Red-flag matcher: finds reports of worrying symptoms happening to a child now.
+
+Second, independent safety layer beside the trained `report_urgent_symptom` intent
+(see `assistant/nlu/red_flag_classifier.py`). It reads the symptom entities set by
+the project's spaCy pipeline and looks at their clause for context:
+
+- a specific person ("my son", "she", "Liam") with a present or just-past verb
+  ("is", "has", "can't", "keeps", "fainted", "shaking") -> a report;
+- a fever with a measured temperature ("temp 39.5", "102F") -> a report;
+- a "now" word ("right now", "help", "911") -> a report;
+- but not a hypothetical or general question ("if she gets a fever",
+  "can CRS cause seizures?", "will he have seizures?").
+
+A message is checked clause by clause, so "his temp is 39.5 and he's confused,
+is that CRS?" is a report even though it also asks an FAQ question.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, List, Optional, Sequence
+
+from spacy.tokens import Doc, Span, Token
+
+from assistant.medical_terms import EMERGENCY_CATEGORIES
+
+SYMPTOM_LABEL = "symptom"
+
+CLAUSE_BREAKS = frozenset({".", "?", "!", ";", ",", "\n", "and", "but", "so", "also", "plus", "then", "&"})
+CHILD_NOUNS = frozenset({
+    "son", "daughter", "kid", "kiddo", "child", "baby", "boy", "girl", "toddler",
+    "teen", "teenager", "infant", "lo", "bub", "grandson", "granddaughter", "sister",
+    "brother", "he", "she", "hes", "shes", "they", "theyre", "sn", "lil", "babys", "kids",
+})
+OBJECT_PRONOUNS = frozenset({"him", "her", "his", "them"})
+POSSESSIVES = frozenset({"my", "our", "his", "her", "ma", "their"})
+STATE_WORDS = frozenset({
+    "is", "'s", "s", "are", "'re", "was", "were", "has", "have", "'ve", "had", "keeps",
+    "kept", "started", "starts", "just", "ca", "can't", "cant", "cannot", "wo", "won't",
+    "wont", "isnt", "r", "keep", "cnt", "n't", "nt", "not", "does", "doesnt", "looks", "seems", "feels",
+    "got", "gets", "been", "woke", "went", "turned", "became", "suddenly", "still",
+    "now", "really", "very", "so", "acting", "having", "being", "getting",
+})
+HYPOTHETICAL = frozenset({"if", "whether", "incase", "unless", "hypothetically"})
+MODALS = frozenset({"will", "would", "could", "might", "may", "should", "can", "shall", "does", "do"})
+NEGATIONS = frozenset({"n't", "nt", "not", "cannot"})
+NOW_WORDS = frozenset({"now", "currently", "tonight", "help", "911", "emergency", "asap", "urgent"})
+QUESTION_OPENERS = frozenset({"what", "which", "how", "why", "when", "who", "where"})
+TEMPERATURE_WORDS = frozenset({"temp", "temperature", "fever", "degrees", "deg", "°", "febrile", "thermometer"})
+MEASURE_RE = re.compile(r"^(\d{2,3}(?:[.,]\d)?)\s*(?:°|º)?\s*([cf])?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    """One symptom reported as happening now."""
+
+    category: str
+    text: str
+    reason: str
+
+    @property
+    def emergency(self) -> bool:
+        return self.category in EMERGENCY_CATEGORIES
+
+
+THIRD_PARTY_RE = re.compile(
+    r"\b(my|a|our) (friend|cousin|neighbou?r)'?s?\b|\banother (mom|mum|dad|parent|family)\b"
+    r"|\bother (kids|children|parents|families)\b|\bi (heard|read)\b"
+)
+
+
+def find_red_flags(doc: Doc) -> List[RedFlag]:
+    """All red flags in a processed message (empty when it is not a report)."""
+    flags: List[RedFlag] = []
+    if THIRD_PARTY_RE.search(doc.text.lower()):
+        # "my friend's son had seizures after car t": about someone else's child.
+        # The trained urgent intent still catches a real report phrased this way.
+        return flags
+    for clause in _clauses(doc):
+        flags.extend(_clause_flags(doc, clause))
+    return flags
+
+
+def is_emergency(flags: Iterable[RedFlag]) -> bool:
+    """True when any flag calls for emergency services (breathing, seizure, hard to wake)."""
+    return any(flag.emergency for flag in flags)
+
+
+def _clauses(doc: Doc) -> List[Span]:
+    spans: List[Span] = []
+    start = 0
+    for token in doc:
+        if token.lower_ in CLAUSE_BREAKS and not _inside_symptom(token):
+            if token.i > start:
+                spans.append(doc[start : token.i])
+            start = token.i + 1
+    if start < len(doc):
+        spans.append(doc[start:])
+    return spans
+
+
+def _inside_symptom(token: Token) -> bool:
+    return token.ent_type_ == SYMPTOM_LABEL and token.ent_iob_ == "I"
+
+
+def _clause_flags(doc: Doc, clause: Span) -> List[RedFlag]:
+    symptoms = [ent for ent in doc.ents if ent.label_ == SYMPTOM_LABEL
+                and ent.start >= clause.start and ent.end <= clause.end]
+    measured_token = _measured_fever(clause)
+    measured = measured_token.text if measured_token is not None else None
+    if not symptoms and not measured:
+        return []
+    if _is_hypothetical(clause, symptoms, measured_token.i if measured_token is not None else None):
+        return []
+    reason = _report_reason(clause, symptoms, measured)
+    if reason is None and _is_statement_fragment(doc, clause, symptoms):
+        reason = "symptom stated without a question"
+    if reason is None:
+        return []
+    flags = [RedFlag(ent.ent_id_, ent.text, reason) for ent in symptoms]
+    if measured and not any(flag.category == "fever" for flag in flags):
+        flags.append(RedFlag("fever", measured, reason))
+    return flags
+
+
+def _words(span: Span) -> List[str]:
+    return [t.lower_ for t in span]
+
+
+def _is_hypothetical(clause: Span, symptoms: Sequence[Span], measured_at: Optional[int]) -> bool:
+    words = _words(clause)
+    if any(w in HYPOTHETICAL for w in words) or "in case" in clause.text.lower():
+        return not _has_now_word(clause)
+    starts = [s.start for s in symptoms] + ([measured_at] if measured_at is not None else [])
+    first_symptom = min(starts, default=clause.end)
+    # "can CRS cause seizures", "will he get a fever": an un-negated modal before the symptom.
+    for token in clause:
+        if token.i >= first_symptom:
+            break
+        if token.lower_ in MODALS and not _negated(token):
+            return not _has_now_word(clause)
+    return False
+
+
+def _negated(token: Token) -> bool:
+    nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    return nxt is not None and nxt.lower_ in NEGATIONS
+
+
+def _has_now_word(clause: Span) -> bool:
+    text = clause.text.lower()
+    return any(w in NOW_WORDS for w in _words(clause)) or "right now" in text
+
+
+def _report_reason(clause: Span, symptoms: Sequence[Span], measured: Optional[str]) -> Optional[str]:
+    if measured:
+        return "measured temperature"
+    if _has_now_word(clause):
+        return "now"
+    if _has_subject_with_state(clause, symptoms):
+        return "person with present state"
+    return None
+
+
+def _has_subject_with_state(clause: Span, symptoms: Sequence[Span]) -> bool:
+    tokens = list(clause)
+    for index, token in enumerate(tokens):
+        word = token.lower_
+        subject = (
+            word in CHILD_NOUNS
+            or (word in POSSESSIVES and index + 1 < len(tokens))
+            or (word in OBJECT_PRONOUNS)
+            or _looks_like_name(token, index)
+        )
+        if not subject:
+            continue
+        window = tokens[max(0, index - 2) : index + 5]
+        if any(_is_state_word(t) for t in window if t is not token):
+            return True
+        # "my son seizing", "her lips blue": the subject sits right beside the symptom.
+        if any(abs(s.start - token.i) <= 3 for s in symptoms):
+            return word not in POSSESSIVES or index + 1 < len(tokens)
+    return False
+
+
+def _is_state_word(token: Token) -> bool:
+    word = token.lower_
+    if word in STATE_WORDS:
+        return True
+    return token.is_alpha and len(word) > 4 and (word.endswith("ing") or word.endswith("ed"))
+
+
+def _looks_like_name(token: Token, index: int) -> bool:
+    """A capitalised word used as a subject ("Liam is having a fit")."""
+    if not token.is_title or not token.is_alpha or len(token) < 3:
+        return False
+    if token.lower_ in QUESTION_OPENERS or token.lower_ in MODALS or token.lower_ in HYPOTHETICAL:
+        return False
+    nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    return nxt is not None and _is_state_word(nxt)
+
+
+TOPIC_WORDS = frozenset({"prevention", "prevent", "medicine", "medication", "meds", "drug", "drugs",
+                         "symptom", "symptoms", "sign", "signs", "risk", "mean", "meaning",
+                         "cause", "causes", "info", "information", "effects", "normal"})
+FILLERS = frozenset({"help", "omg", "pls", "please", "urgent", "hi", "hello", "a", "the", "very",
+                     "really", "severe", "bad", "high", "sudden", "new"})
+
+
+def _is_statement_fragment(doc: Doc, clause: Span, symptoms: Sequence[Span]) -> bool:
+    """"high fever after kymriah", "cant breathe": a symptom stated, nothing asked."""
+    if "?" in doc.text or not symptoms:
+        return False
+    if any(t.lower_ in QUESTION_OPENERS or t.lower_ in MODALS for t in doc):
+        return False
+    if any(t.lower_ in TOPIC_WORDS for t in clause):
+        return False
+    leading = [t for t in clause if t.i < symptoms[0].start]
+    return all(t.lower_ in FILLERS for t in leading)
+
+
+def _measured_fever(clause: Span) -> Optional[Token]:
+    words = _words(clause)
+    has_temperature_word = any(w in TEMPERATURE_WORDS for w in words)
+    for token in clause:
+        match = MEASURE_RE.match(token.text)
+        if not match:
+            continue
+        value = float(match.group(1).replace(",", "."))
+        unit = (match.group(2) or _unit_after(token)).lower()
+        if not (has_temperature_word or unit):
+            continue
+        if (unit in ("", "c") and 38.0 <= value <= 43.0) or (unit in ("", "f") and 100.4 <= value <= 110.0):
+            return token
+    return None
+
+
+def _unit_after(token: Token) -> str:
+    if token.i + 1 < len(token.doc):
+        nxt = token.nbor(1).lower_
+        if nxt in ("c", "f", "°c", "°f", "celsius", "fahrenheit"):
+            return nxt[-1] if nxt.startswith("°") else nxt[0]
+    return ""

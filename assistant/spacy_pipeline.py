@@ -1,0 +1,73 @@
+"""Builds the project's spaCy pipeline from registry packages only (no model download).
+
+Blank English tokenizer -> lookup lemmatizer (tables from `spacy-lookups-data`) ->
+attribute ruler that maps misspelled medical words to the article's spelling ->
+entity ruler for drugs, therapies, body systems and red-flag symptoms.
+
+Rasa's `SpacyNLP` loads the saved folder (see `config.yml`), so its lemmas feed the
+featurizers; the red-flag matcher reads the symptom entities.
+
+    python -m assistant.spacy_pipeline build/spacy_crs_en
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Dict, List
+
+import spacy
+from spacy.language import Language
+
+from assistant.medical_terms import (
+    CANONICAL_LEMMAS,
+    ENTITY_TERMS,
+    SYMPTOM_TERMS,
+    SYMPTOM_TOKEN_PATTERNS,
+)
+
+SYMPTOM_LABEL = "symptom"
+PIPELINE_NAME = "crs_en"
+
+
+def entity_patterns() -> List[Dict[str, Any]]:
+    """Entity-ruler phrase patterns: every term under its label and canonical id."""
+    patterns: List[Dict[str, Any]] = []
+    for label, concepts in ENTITY_TERMS.items():
+        for concept_id, phrases in concepts.items():
+            patterns += [{"label": label, "pattern": p, "id": concept_id} for p in phrases]
+    for category, phrases in SYMPTOM_TERMS.items():
+        patterns += [{"label": SYMPTOM_LABEL, "pattern": p, "id": category} for p in phrases]
+    for category, token_patterns in SYMPTOM_TOKEN_PATTERNS.items():
+        patterns += [{"label": SYMPTOM_LABEL, "pattern": p, "id": category} for p in token_patterns]
+    return patterns
+
+
+def build_pipeline() -> Language:
+    """Return the initialised pipeline (not yet saved)."""
+    nlp = spacy.blank("en")
+    nlp.meta["name"] = PIPELINE_NAME
+    nlp.meta["description"] = "CRS FAQ assistant: lookup lemmas + medical entity ruler"
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    ruler = nlp.add_pipe("attribute_ruler")
+    nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "NORM"})
+    nlp.initialize()  # loads the lemma lookup table from spacy-lookups-data
+    for word, canonical in sorted(CANONICAL_LEMMAS.items()):
+        ruler.add(patterns=[[{"LOWER": word}]], attrs={"LEMMA": canonical, "NORM": canonical})
+    nlp.get_pipe("entity_ruler").add_patterns(entity_patterns())
+    return nlp
+
+
+def main(argv: List[str]) -> int:
+    if len(argv) != 1:
+        print("usage: python -m assistant.spacy_pipeline OUTPUT_DIR", file=sys.stderr)
+        return 2
+    output = Path(argv[0])
+    output.mkdir(parents=True, exist_ok=True)
+    build_pipeline().to_disk(output)
+    print(f"spaCy pipeline saved to {output}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
