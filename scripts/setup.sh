@@ -12,7 +12,6 @@ if ! stamp_ok .venv/.installed "$rasa_hash"; then
   py=$(scripts/find_python310.sh)
   echo "==> creating .venv with $py"
   [ -x .venv/bin/python ] || "$py" -m venv .venv
-  .venv/bin/pip install -q --upgrade pip wheel
   .venv/bin/pip install -q -r requirements.txt -c constraints.txt
   echo "$rasa_hash" > .venv/.installed
 fi

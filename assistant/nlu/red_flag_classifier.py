@@ -1,0 +1,87 @@
+"""Rasa NLU component: a red-flag hit overrides any other intent.
+
+Runs after the trained intent classifier. When the spaCy red-flag matcher
+(`assistant.red_flags`) finds a symptom reported as happening now, the message's
+intent becomes `report_urgent_symptom` with confidence 1.0, whatever the
+classifier said, and the flags are added to the parse data as `red_flags`, so
+the urgent action can tell an emergency from an urgent call.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from assistant.red_flags import find_red_flags
+
+RED_FLAGS_KEY = "red_flags"
+URGENT_INTENT = "report_urgent_symptom"
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
+)
+class RedFlagClassifier(GraphComponent):
+    """Overrides the intent with the urgent one when a red flag is found."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"intent": URGENT_INTENT}
+
+    @staticmethod
+    def required_packages() -> List[Text]:
+        return ["spacy"]
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self._intent = config["intent"]
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "RedFlagClassifier":
+        return cls(config)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            self._process_message(message)
+        return messages
+
+    def _process_message(self, message: Message) -> None:
+        doc = message.get(SPACY_DOCS[TEXT])
+        if doc is None or _is_intent_command(message.get(TEXT)):
+            return
+        flags = find_red_flags(doc)
+        if not flags:
+            return
+        message.set(
+            RED_FLAGS_KEY,
+            [
+                {"category": f.category, "text": f.text, "reason": f.reason, "emergency": f.emergency}
+                for f in flags
+            ],
+            add_to_output=True,
+        )
+        urgent = {"name": self._intent, "confidence": 1.0}
+        ranking = [urgent] + [
+            entry
+            for entry in (message.get(INTENT_RANKING_KEY) or [])
+            if entry.get("name") != self._intent
+        ]
+        message.set(INTENT, urgent, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+
+
+def _is_intent_command(text: Optional[str]) -> bool:
+    """`/feedback{...}` and other button payloads are not free text."""
+    return bool(text) and str(text).startswith("/")

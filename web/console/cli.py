@@ -1,0 +1,81 @@
+"""Console administration: ``python -m web.console.cli <command>``.
+
+Commands: migrate, create-user, disable-user, enable-user, purge-old.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Sequence
+
+from web.console import auth, migrate, retention
+from web.console.config import ConsoleConfig, load_config
+from web.console.db import make_engine
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Password: ")
+    if first != getpass.getpass("Repeat password: "):
+        raise ValueError("the passwords differ")
+    return first
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m web.console.cli", description=__doc__
+    )
+    parser.add_argument("--database-url", help="default: CRS_DATABASE_URL / settings")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="create or upgrade the console's tables (alembic)")
+    create = sub.add_parser("create-user", help="create a staff account")
+    create.add_argument("--username", required=True)
+    create.add_argument("--role", choices=auth.ROLES, required=True)
+    create.add_argument(
+        "--password-stdin", action="store_true", help="read the password from stdin"
+    )
+    for name in ("disable-user", "enable-user"):
+        command = sub.add_parser(name, help=f"{name.split('-')[0]} a staff account")
+        command.add_argument("--username", required=True)
+    purge = sub.add_parser("purge-old", help="delete conversations older than N days")
+    purge.add_argument("--days", type=int, help="default: the configured retention")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, config: ConsoleConfig | None = None) -> int:
+    args = _parser().parse_args(argv)
+    config = config or load_config()
+    url = args.database_url or config.database_url
+    migrate.upgrade(url)
+    if args.command == "migrate":
+        print("Console tables are up to date.")
+        return 0
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            if args.command == "create-user":
+                password = _read_password(args.password_stdin)
+                user = auth.create_user(conn, args.username, password, args.role)
+                print(
+                    f"Created {user.role} {user.username!r}. Sign in at /console/login."
+                )
+            elif args.command in ("disable-user", "enable-user"):
+                auth.set_active(conn, args.username, args.command == "enable-user")
+                print(f"{args.command.split('-')[0].capitalize()}d {args.username!r}.")
+            elif args.command == "purge-old":
+                days = args.days if args.days is not None else config.retention_days
+                removed = retention.purge_old(conn, days)
+                print(f"Deleted {len(removed)} conversation(s) older than {days} days.")
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

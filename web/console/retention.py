@@ -1,0 +1,33 @@
+"""Retention: delete conversations (Rasa events and console data) older than N days."""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import Connection, delete, func, select
+
+from web.console.tables import corrections, events, notes, reviews, sessions, tags
+
+
+def purge_old(conn: Connection, days: int, now: float | None = None) -> list[str]:
+    """Delete every conversation whose latest event is older than ``days`` days.
+
+    Returns the sender ids removed. The audit log is kept (it holds no message text).
+    """
+    if days < 1:
+        raise ValueError("days must be at least 1")
+    now = time.time() if now is None else now
+    cutoff = now - days * 86400
+    last = (
+        select(events.c.sender_id)
+        .group_by(events.c.sender_id)
+        .having(func.max(events.c.timestamp) < cutoff)
+    )
+    senders = [row.sender_id for row in conn.execute(last)]
+    for start in range(0, len(senders), 500):
+        chunk = senders[start : start + 500]
+        for table in (corrections, notes, tags, reviews):
+            conn.execute(delete(table).where(table.c.sender_id.in_(chunk)))
+        conn.execute(delete(events).where(events.c.sender_id.in_(chunk)))
+    conn.execute(delete(sessions).where(sessions.c.expires_at < now))
+    return senders
