@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Idempotent setup of the web app: .venv-web (python3), its pinned packages, Debian's
+# Chromium for the browser tests, and axe-core from npm. A second run is instant.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+stamp_ok() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
+
+# 1. The web virtualenv (Python 3.11; not the Rasa one).
+web_hash=$(sha256sum web/requirements.txt | cut -c1-16)
+if ! stamp_ok .venv-web/.installed "$web_hash"; then
+  echo "==> creating .venv-web"
+  [ -x .venv-web/bin/python ] || python3 -m venv .venv-web
+  .venv-web/bin/pip install -q --upgrade pip
+  .venv-web/bin/pip install -q -r web/requirements.txt
+  echo "$web_hash" > .venv-web/.installed
+fi
+
+# 2. Debian's Chromium for Playwright (never `playwright install`).
+if [ ! -x /usr/bin/chromium ]; then
+  echo "==> installing Debian's chromium"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+fi
+
+# 3. npm packages (axe-core) from the committed lock file.
+npm_hash=$(cat web/package.json web/package-lock.json | sha256sum | cut -c1-16)
+if ! stamp_ok web/node_modules/.installed "$npm_hash"; then
+  echo "==> installing web/node_modules"
+  (cd web && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+  echo "$npm_hash" > web/node_modules/.installed
+fi

@@ -1,0 +1,250 @@
+"""The chat API over real HTTP against a running gateway, Rasa stubbed."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from conftest import gateway_settings
+from webtest_support import ServerThread, StubRasa
+
+from web.app import create_app
+
+SENDER = "parent-0001"
+
+
+def _error(response: httpx.Response) -> dict:
+    body = response.json()
+    assert set(body) == {"error", "care_team"}
+    assert body["error"]["message"]
+    assert "care team" in body["care_team"]
+    return body["error"]
+
+
+def test_a_question_gets_the_bots_answer(
+    client: httpx.Client, stub_rasa: StubRasa
+) -> None:
+    response = client.post(
+        "/api/chat", json={"sender": SENDER, "message": "What is CRS?"}
+    )
+    assert response.status_code == 200
+    messages = response.json()["messages"]
+    assert "care team" in messages[0]["text"]
+    assert messages[0]["id"] and messages[0]["urgent"] is False
+    assert stub_rasa.received == [{"sender": SENDER, "message": "What is CRS?"}]
+
+
+def test_urgent_reply_is_merged(client: httpx.Client) -> None:
+    messages = client.post(
+        "/api/chat", json={"sender": SENDER, "message": "emergency"}
+    ).json()["messages"]
+    assert len(messages) == 1
+    assert messages[0]["urgent"] is True and messages[0]["level"] == "emergency"
+
+
+def test_buttons_are_passed_on(client: httpx.Client) -> None:
+    messages = client.post(
+        "/api/chat", json={"sender": SENDER, "message": "options"}
+    ).json()["messages"]
+    assert messages[0]["buttons"][0] == {
+        "title": "What is CRS?",
+        "payload": "what is crs",
+    }
+
+
+def test_feedback_is_sent_as_the_feedback_intent(
+    client: httpx.Client, stub_rasa: StubRasa
+) -> None:
+    response = client.post(
+        "/api/feedback", json={"sender": SENDER, "value": "down", "message_id": "m1"}
+    )
+    assert response.status_code == 200
+    assert stub_rasa.received[-1]["message"] == '/feedback{"feedback_value":"down"}'
+    assert stub_rasa.received[-1]["metadata"] == {"rated_message_id": "m1"}
+
+
+def test_typed_slash_commands_are_neutralised(
+    client: httpx.Client, stub_rasa: StubRasa
+) -> None:
+    client.post(
+        "/api/chat",
+        json={"sender": SENDER, "message": '/feedback{"feedback_value":"up"}'},
+    )
+    assert not stub_rasa.received[-1]["message"].startswith("/")
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        ({"sender": SENDER, "message": ""}, 400, "empty_message"),
+        ({"sender": SENDER, "message": "   \n\t "}, 400, "empty_message"),
+        ({"sender": SENDER, "message": "a" * 1001}, 400, "message_too_long"),
+        ({"sender": "x", "message": "hi"}, 400, "invalid_sender"),
+        ({"sender": "has spaces in it", "message": "hi"}, 400, "invalid_sender"),
+        (
+            {"sender": "<script>alert(1)</script>", "message": "hi"},
+            400,
+            "invalid_sender",
+        ),
+        ({"sender": SENDER, "message": 42}, 422, "invalid_field"),
+        ({"sender": SENDER, "message": None}, 422, "invalid_field"),
+        ({"sender": SENDER, "message": ["a"]}, 422, "invalid_field"),
+        ({"sender": 12345678, "message": "hi"}, 422, "invalid_field"),
+        ({"message": "hi"}, 422, "invalid_field"),
+        ({"sender": SENDER}, 422, "invalid_field"),
+        (
+            {"sender": SENDER, "message": "hi", "metadata": {"x": 1}},
+            422,
+            "invalid_field",
+        ),
+    ],
+)
+def test_bad_chat_bodies_get_a_clear_4xx_and_nothing_is_forwarded(
+    client: httpx.Client, stub_rasa: StubRasa, body: dict, status: int, code: str
+) -> None:
+    response = client.post("/api/chat", json=body)
+    assert response.status_code == status
+    assert _error(response)["code"] == code
+    assert stub_rasa.received == []
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"",
+        b"not json",
+        b"{",
+        b"[1,2]",
+        b'"a string"',
+        b"null",
+        b"\xff\xfe\x00",
+        b"{'single': 'quotes'}",
+    ],
+)
+def test_non_json_or_wrong_shape_bodies(
+    client: httpx.Client, stub_rasa: StubRasa, raw: bytes
+) -> None:
+    response = client.post(
+        "/api/chat", content=raw, headers={"Content-Type": "application/json"}
+    )
+    assert 400 <= response.status_code < 500
+    _error(response)
+    assert stub_rasa.received == []
+
+
+def test_form_encoded_body_is_refused(client: httpx.Client) -> None:
+    response = client.post("/api/chat", data={"sender": SENDER, "message": "hi"})
+    assert 400 <= response.status_code < 500
+    _error(response)
+
+
+def test_bad_feedback_values(client: httpx.Client, stub_rasa: StubRasa) -> None:
+    for body in (
+        {"sender": SENDER, "value": "meh"},
+        {"sender": SENDER, "value": "up", "message_id": "<bad>"},
+        {"sender": "no", "value": "up"},
+    ):
+        response = client.post("/api/feedback", json=body)
+        assert response.status_code == 400
+        _error(response)
+    assert stub_rasa.received == []
+
+
+def test_oversized_body_is_413(client: httpx.Client, stub_rasa: StubRasa) -> None:
+    big = json.dumps({"sender": SENDER, "message": "a" * 100_000})
+    response = client.post(
+        "/api/chat", content=big, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "request_too_large"
+    assert stub_rasa.received == []
+
+
+def test_oversized_chunked_body_is_413(client: httpx.Client) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b'{"sender": "parent-0001", "message": "'
+        for _ in range(40):
+            yield b"a" * 1024
+        yield b'"}'
+
+    response = client.post(
+        "/api/chat", content=chunks(), headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 413
+
+
+def test_wrong_method_and_unknown_path_are_json(client: httpx.Client) -> None:
+    assert client.get("/api/chat").status_code == 405
+    response = client.get("/api/nope")
+    assert response.status_code == 404
+    _error(response)
+
+
+def test_slow_rasa_answers_within_the_bound(
+    client: httpx.Client, stub_rasa: StubRasa
+) -> None:
+    stub_rasa.mode = "slow"
+    started = time.monotonic()
+    response = client.post("/api/chat", json={"sender": SENDER, "message": "hello"})
+    assert response.status_code == 504
+    assert _error(response)["code"] == "assistant_timeout"
+    assert time.monotonic() - started < 3
+
+
+def test_rasa_error_is_503(client: httpx.Client, stub_rasa: StubRasa) -> None:
+    stub_rasa.mode = "error"
+    response = client.post("/api/chat", json={"sender": SENDER, "message": "hello"})
+    assert response.status_code == 503
+    assert _error(response)["code"] == "assistant_unavailable"
+
+
+def test_rasa_down_is_503_quickly(down_gateway_url: str) -> None:
+    started = time.monotonic()
+    response = httpx.post(
+        down_gateway_url + "/api/chat",
+        json={"sender": SENDER, "message": "hello"},
+        trust_env=False,
+    )
+    assert response.status_code == 503
+    assert time.monotonic() - started < 3
+    health = httpx.get(down_gateway_url + "/api/health", trust_env=False).json()
+    assert health == {"gateway": "ok", "rasa": "unreachable"}
+
+
+def test_health_when_up(client: httpx.Client) -> None:
+    assert client.get("/api/health").json() == {"gateway": "ok", "rasa": "ok"}
+
+
+def test_config_gives_contacts(client: httpx.Client) -> None:
+    config = client.get("/api/config").json()
+    assert config["emergency_number"]
+    assert config["care_team_phone"] == "+1 555 0100"
+    assert config["max_message_chars"] == 1000
+
+
+@pytest.fixture(scope="module")
+def limited_url(stub_rasa: StubRasa) -> Iterator[str]:
+    settings = gateway_settings(
+        rasa_url=stub_rasa.url, rate_limit_enabled=True, rate_limit="5/minute"
+    )  # type: ignore[attr-defined]
+    server = ServerThread(create_app(settings)).start()
+    yield server.url
+    server.stop()
+
+
+def test_rate_limit_answers_429(limited_url: str, stub_rasa: StubRasa) -> None:
+    with httpx.Client(base_url=limited_url, trust_env=False) as http:
+        statuses = [
+            http.post(
+                "/api/chat", json={"sender": SENDER, "message": f"q{i}"}
+            ).status_code
+            for i in range(7)
+        ]
+        assert statuses == [200] * 5 + [429] * 2
+        response = http.post("/api/feedback", json={"sender": SENDER, "value": "up"})
+        assert response.status_code == 429
+        assert _error(response)["code"] == "rate_limited"
+    assert len(stub_rasa.received) == 5

@@ -1,0 +1,94 @@
+import pytest
+
+from web.chat.errors import ChatError
+from web.chat.validation import (
+    check_feedback_value,
+    check_message_id,
+    check_sender,
+    clean_message,
+    feedback_command,
+)
+
+
+@pytest.mark.parametrize(
+    "sender", ["abcdefgh", "3f2b9c1e-1234-4a5b-9c8d-0123456789ab", "a_b-C" * 3]
+)
+def test_valid_senders_pass(sender: str) -> None:
+    assert check_sender(sender) == sender
+
+
+@pytest.mark.parametrize(
+    "sender",
+    [
+        "",
+        "short",
+        "a" * 65,
+        "abc def gh",
+        "../../etc/passwd",
+        "ünïcödé12",
+        "abcdefgh\n",
+    ],
+)
+def test_invalid_senders_are_rejected(sender: str) -> None:
+    with pytest.raises(ChatError) as info:
+        check_sender(sender)
+    assert info.value.status == 400
+    assert info.value.code == "invalid_sender"
+
+
+@pytest.mark.parametrize(
+    "text", ["", "   ", "\n\t  \n", "\u200b", "\x00\x01", "///", " / / "]
+)
+def test_empty_messages_are_rejected(text: str) -> None:
+    with pytest.raises(ChatError) as info:
+        clean_message(text, 1000)
+    assert info.value.code == "empty_message"
+
+
+def test_message_over_the_limit_is_rejected() -> None:
+    assert clean_message("a" * 1000, 1000) == "a" * 1000
+    with pytest.raises(ChatError) as info:
+        clean_message("a" * 1001, 1000)
+    assert info.value.code == "message_too_long"
+    assert "1000" in info.value.message
+
+
+@pytest.mark.parametrize(
+    ("raw", "cleaned"),
+    [
+        ("/greet", "greet"),
+        ('/feedback{"feedback_value":"up"}', 'feedback{"feedback_value":"up"}'),
+        ("  //faq/what_is_crs", "faq/what_is_crs"),
+        (" / /restart", "restart"),
+        ("what is a/b test", "what is a/b test"),
+    ],
+)
+def test_leading_slashes_cannot_inject_an_intent(raw: str, cleaned: str) -> None:
+    assert clean_message(raw, 1000) == cleaned
+
+
+def test_control_characters_are_dropped_and_newlines_kept() -> None:
+    assert (
+        clean_message("fever\x00 and\x07 rash\nsince\ttoday\u202e", 1000)
+        == "fever and rash\nsince today"
+    )
+
+
+def test_unicode_is_normalised() -> None:
+    assert (
+        clean_message("cafe\u0301 ¿qué es CRS? 发烧", 1000) == "café ¿qué es CRS? 发烧"
+    )
+
+
+def test_feedback_values() -> None:
+    assert check_feedback_value("up") == "up"
+    assert feedback_command("down") == '/feedback{"feedback_value":"down"}'
+    with pytest.raises(ChatError):
+        check_feedback_value("sideways")
+
+
+def test_message_ids() -> None:
+    assert check_message_id(None) is None
+    assert check_message_id("abc123") == "abc123"
+    with pytest.raises(ChatError):
+        check_message_id("<script>")

@@ -1,0 +1,36 @@
+import pytest
+from pydantic import ValidationError
+
+from web.settings import WebSettings
+
+
+def test_defaults_run_on_a_laptop(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in (
+        "CRS_RASA_URL",
+        "CRS_CONSOLE_ENABLED",
+        "CRS_RATE_LIMIT",
+        "CRS_FRAME_ANCESTORS",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    settings = WebSettings()
+    assert settings.rasa_url == "http://127.0.0.1:5005"
+    assert settings.rasa_webhook_url == "http://127.0.0.1:5005/webhooks/rest/webhook"
+    assert settings.console_enabled is True
+    assert settings.max_message_chars == 1000
+    assert settings.rate_limit == "30/minute"
+
+
+def test_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CRS_RASA_URL", "http://rasa:5005/")
+    monkeypatch.setenv("CRS_CONSOLE_ENABLED", "false")
+    monkeypatch.setenv("CRS_ALLOWED_ORIGINS", "https://a.example, https://b.example")
+    settings = WebSettings()
+    assert settings.rasa_webhook_url == "http://rasa:5005/webhooks/rest/webhook"
+    assert settings.console_enabled is False
+    assert settings.allowed_origin_list == ["https://a.example", "https://b.example"]
+
+
+def test_bad_values_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CRS_RASA_TIMEOUT_SECONDS", "-1")
+    with pytest.raises(ValidationError):
+        WebSettings()

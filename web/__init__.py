@@ -1,0 +1,1 @@
+"""The parents' web chat: the gateway in front of Rasa, the page and the embeddable widget."""

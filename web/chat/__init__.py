@@ -1,0 +1,1 @@
+"""The chat API: validate the parent's message, forward it to Rasa, shape the replies."""

@@ -1,0 +1,79 @@
+"""Plain checks on what the widget sends: sender ids, message text, feedback values."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from web.chat.errors import ChatError, bad_request
+
+SENDER_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
+MESSAGE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+# Leading whitespace and slashes: Rasa reads a message starting with "/" as an
+# intent command, which a parent must never be able to inject.
+_LEADING_COMMAND = re.compile(r"^[\s/]+")
+_WHITESPACE_RUN = re.compile(r"[ \t]+")
+FEEDBACK_VALUES = ("up", "down")
+
+
+def check_sender(sender: str) -> str:
+    if not SENDER_ID.fullmatch(sender):
+        raise bad_request(
+            "invalid_sender",
+            "The conversation id is not valid. Please use 'Start over' to begin again.",
+        )
+    return sender
+
+
+def _drop_control_characters(text: str) -> str:
+    """Remove control/format/unassigned/surrogate characters, keeping newlines."""
+    kept = []
+    for char in text:
+        if char in "\n\t":
+            kept.append(" " if char == "\t" else char)
+        elif unicodedata.category(char) not in ("Cc", "Cf", "Cs", "Co", "Cn"):
+            kept.append(char)
+    return "".join(kept)
+
+
+def clean_message(text: str, max_chars: int) -> str:
+    """The message to forward to Rasa, or a ChatError saying what is wrong with it.
+
+    Normalises Unicode, drops control characters, strips leading slashes (so no
+    intent can be injected) and checks the length limit.
+    """
+    text = unicodedata.normalize("NFC", text)
+    if len(text) > max_chars:
+        raise _too_long(max_chars)
+    text = _drop_control_characters(text)
+    text = _WHITESPACE_RUN.sub(" ", text)
+    text = _LEADING_COMMAND.sub("", text).strip()
+    if not text:
+        raise bad_request("empty_message", "Please type a question before sending.")
+    return text
+
+
+def _too_long(max_chars: int) -> ChatError:
+    return bad_request(
+        "message_too_long",
+        f"Your message is too long. Please keep it under {max_chars} characters.",
+    )
+
+
+def check_message_id(message_id: str | None) -> str | None:
+    if message_id is None:
+        return None
+    if not MESSAGE_ID.fullmatch(message_id):
+        raise bad_request("invalid_message_id", "That answer can no longer be rated.")
+    return message_id
+
+
+def check_feedback_value(value: str) -> str:
+    if value not in FEEDBACK_VALUES:
+        raise bad_request("invalid_feedback", "Feedback must be 'up' or 'down'.")
+    return value
+
+
+def feedback_command(value: str) -> str:
+    """The intent message the gateway itself sends to Rasa for a thumb."""
+    return f'/feedback{{"feedback_value":"{check_feedback_value(value)}"}}'

@@ -1,0 +1,60 @@
+"""JSON error responses for the whole app, each with the care-team text."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from assistant.settings import get_settings
+from web.chat.errors import ChatError, describe_validation_errors, error_body
+
+log = logging.getLogger(__name__)
+
+
+def _care_team() -> str:
+    return f"Please contact your child's care team: {get_settings().care_team_contact}."
+
+
+def _json(error: ChatError) -> JSONResponse:
+    return JSONResponse(error_body(error, _care_team()), status_code=error.status)
+
+
+async def on_chat_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ChatError)
+    return _json(exc)
+
+
+async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    status, code, message = describe_validation_errors(list(exc.errors()))
+    return _json(ChatError(status=status, code=code, message=message))
+
+
+async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    message = {404: "Not found.", 405: "Method not allowed."}.get(
+        exc.status_code, "Request failed."
+    )
+    return _json(
+        ChatError(
+            status=exc.status_code, code=f"http_{exc.status_code}", message=message
+        )
+    )
+
+
+async def on_unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unexpected error on %s", request.url.path)
+    return _json(
+        ChatError(status=500, code="internal_error", message="Something went wrong.")
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ChatError, on_chat_error)
+    app.add_exception_handler(RequestValidationError, on_validation_error)
+    app.add_exception_handler(HTTPException, on_http_error)
+    app.add_exception_handler(Exception, on_unexpected_error)

@@ -1,0 +1,68 @@
+"""The web app's settings: one typed object, read from the environment once.
+
+Deployment facts shared with the bot (care-team contact, phone, emergency number,
+database URL) live in `assistant.settings`; this object holds only what the web
+process needs on top of them. Defaults run on a laptop.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class WebSettings(BaseSettings):
+    """Settings of the web gateway, from `CRS_*` environment variables."""
+
+    model_config = SettingsConfigDict(env_prefix="CRS_", frozen=True, extra="ignore")
+
+    rasa_url: str = "http://127.0.0.1:5005"
+    console_enabled: bool = True
+    gateway_host: str = "127.0.0.1"
+    gateway_port: int = 8000
+
+    # Bounded wait for Rasa: the parent gets an answer or an error within this time.
+    rasa_timeout_seconds: float = Field(default=20.0, gt=0, le=120)
+    health_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
+
+    # Input limits.
+    max_message_chars: int = Field(default=1000, ge=1, le=10_000)
+    max_body_bytes: int = Field(default=16_384, ge=1024, le=1_048_576)
+
+    # Per-client rate limit on the chat API, in the `limits` library's notation.
+    rate_limit: str = "30/minute"
+    rate_limit_enabled: bool = True
+    # Use the first X-Forwarded-For address as the client (only behind a trusted proxy).
+    trust_proxy_headers: bool = False
+
+    # Embedding: who may frame the page (CSP frame-ancestors) and call the API from
+    # another origin (CORS). Space/comma-separated lists of origins.
+    frame_ancestors: str = "'self'"
+    allowed_origins: str = ""
+
+    page_title: str = "CRS questions: a helper for parents"
+
+    # Staff console (web/console): sessions, sign-in lockout, retention, flags.
+    console_session_minutes: int = Field(default=480, ge=5, le=7 * 24 * 60)
+    console_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    console_max_failed_logins: int = Field(default=5, ge=1, le=100)
+    console_lockout_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    console_cookie_secure: bool = False  # set true behind HTTPS
+    console_retention_days: int = Field(default=180, ge=1, le=3650)
+    console_low_confidence: float = Field(default=0.6, ge=0, le=1)
+
+    @property
+    def allowed_origin_list(self) -> list[str]:
+        return [o for o in self.allowed_origins.replace(",", " ").split() if o]
+
+    @property
+    def rasa_webhook_url(self) -> str:
+        return self.rasa_url.rstrip("/") + "/webhooks/rest/webhook"
+
+
+@lru_cache(maxsize=1)
+def get_web_settings() -> WebSettings:
+    """The process's web settings, read from the environment on first use."""
+    return WebSettings()
