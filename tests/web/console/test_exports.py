@@ -1,0 +1,96 @@
+import csv
+import io
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from web.console.corrections import Correction
+from web.console.exports import conversations_csv, nlu_yaml
+
+ROOT = Path(__file__).resolve().parents[3]
+RASA = ROOT / ".venv" / "bin" / "rasa"
+
+
+def _corrections() -> list[Correction]:
+    return [
+        Correction(1, "s", "faq/what_is_crs", "wat is crs my son <NAME>", "ada"),
+        Correction(2, "s", "faq/what_is_crs", "what's  crs\n[really](x)", "ada"),
+        Correction(3, "s", "out_of_scope", "- =cmd|' /C calc'!A0: yes", "ada"),
+    ]
+
+
+def test_nlu_yaml_is_rasa_format() -> None:
+    data = yaml.safe_load(nlu_yaml(_corrections()))
+    assert data["version"] == "3.1"
+    by_intent = {item["intent"]: item["examples"] for item in data["nlu"]}
+    assert by_intent["faq/what_is_crs"].splitlines() == [
+        "- wat is crs my son <NAME>",
+        "- what's crs (really)(x)",
+    ]
+    assert "out_of_scope" in by_intent
+    assert yaml.safe_load(nlu_yaml([])) == {"version": "3.1", "nlu": []}
+
+
+def validate_with_rasa(exported: str, tmp_path: Path) -> subprocess.CompletedProcess:
+    """``rasa data validate`` on the project's data plus the exported file."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    (data / "nlu").mkdir(exist_ok=True)
+    (data / "nlu" / "console_corrections.yml").write_text(exported, encoding="utf-8")
+    return subprocess.run(
+        [str(RASA), "data", "validate", "--data", str(data), "--domain",
+         str(ROOT / "domain.yml"), "--config", str(ROOT / "config.yml")],
+        cwd=tmp_path, capture_output=True, text=True, timeout=600,
+        env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
+    )  # fmt: skip
+
+
+@pytest.mark.skipif(
+    not (RASA.exists() and (ROOT / "domain.yml").exists()),
+    reason="needs the Rasa venv + domain",
+)
+def test_rasa_data_validate_accepts_the_export(tmp_path: Path) -> None:
+    result = validate_with_rasa(nlu_yaml(_corrections()[:2]), tmp_path)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+
+def test_csv_one_row_per_message_redacted_and_formula_safe(engine, samples) -> None:
+    from web.console.conversations import load_conversations
+
+    with engine.begin() as conn:
+        rows = list(
+            csv.DictReader(
+                io.StringIO(conversations_csv(load_conversations(conn, 0.6)))
+            )
+        )
+    assert len(rows) == 10  # user, bot and feedback messages; actions are not rows
+    texts = " ".join(r["text"] for r in rows)
+    assert "Liam" not in texts and "555-123-4567" not in texts
+    urgent = [
+        r for r in rows if r["conversation_id"] == "urgent-1" and r["sender"] == "user"
+    ]
+    assert (
+        urgent[0]["flags"] == "urgent"
+        and urgent[0]["intent"] == "report_urgent_symptom"
+    )
+    assert any(
+        r["text"] == "feedback: down" and r["flags"] == "thumbs_down" for r in rows
+    )
+    out = conversations_csv([])
+    assert out.splitlines()[0].startswith(
+        "conversation_id,time,sender,text,intent,confidence"
+    )
+
+
+def test_csv_cells_cannot_start_a_formula() -> None:
+    from tests.web.console.rasa_rows import user
+    from web.console.conversations import Conversation
+    from web.console.messages import build_messages
+
+    rows = [dict(user("s", '=HYPERLINK("http://x")', "greet"), id=1)]
+    text = conversations_csv([Conversation("s", build_messages(rows, 0.6))])
+    assert "'=HYPERLINK" in text

@@ -1,0 +1,23 @@
+import time
+
+from sqlalchemy import func, select
+
+from tests.web.console import rasa_rows
+from web.console import retention, reviews
+from web.console.tables import events, notes
+
+
+def test_purge_old_removes_old_conversations_and_their_console_data(engine) -> None:
+    now = time.time()
+    with engine.begin() as conn:
+        rasa_rows.insert_rows(conn, [
+            rasa_rows.user("old", "hi", "greet", ts=now - 40 * 86400),
+            rasa_rows.bot("old", "hello, care team", ts=now - 40 * 86400),
+            rasa_rows.user("new", "hi", "greet", ts=now - 86400),
+        ])  # fmt: skip
+        reviews.add_note(conn, "old", "note", "ada")
+        reviews.add_tag(conn, "old", "x", "ada")
+        assert retention.purge_old(conn, 30, now=now) == ["old"]
+        senders = conn.execute(select(events.c.sender_id).distinct()).scalars().all()
+        assert senders == ["new"]
+        assert conn.execute(select(func.count()).select_from(notes)).scalar_one() == 0
