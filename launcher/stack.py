@@ -1,0 +1,239 @@
+"""Start the action server, the Rasa server and the web gateway as child processes.
+
+Used by `make run` (`python -m launcher.stack run`) and by tests that need the
+real stack. Standard library only, so it works from either virtualenv.
+
+    with start_stack(database_url="sqlite:////tmp/t.db") as stack:
+        post(stack.rasa_url + "/webhooks/rest/webhook", ...)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Dict, List, Mapping, Optional
+
+ROOT = Path(__file__).resolve().parent.parent
+RASA_BIN = ROOT / ".venv" / "bin"
+WEB_BIN = ROOT / ".venv-web" / "bin"
+MODEL = ROOT / "models" / "crs.tar.gz"
+DEFAULT_ACTIONS_URL = "http://127.0.0.1:5055/webhook"
+RASA_READY_LINE = "Rasa server is up and running"
+QUIET_ENV = {
+    "TF_CPP_MIN_LOG_LEVEL": "3",
+    "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+    "RASA_TELEMETRY_ENABLED": "false",
+    "PYTHONWARNINGS": "ignore",
+}
+
+
+class StackError(RuntimeError):
+    """A process of the stack did not start."""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Service:
+    name: str
+    command: List[str]
+    env: Dict[str, str]
+    log_path: Path
+    ready: Callable[["Service"], bool]
+    process: Optional[subprocess.Popen] = None  # type: ignore[type-arg]
+
+    def start(self, timeout: float) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_path, "ab")
+        self.process = subprocess.Popen(
+            self.command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True,
+        )
+        log.close()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise StackError(f"{self.name} exited with {self.process.returncode}; see {self.log_path}")
+            if self.ready(self):
+                return
+            time.sleep(0.5)
+        self.stop()
+        raise StackError(f"{self.name} not ready after {timeout:.0f}s; see {self.log_path}")
+
+    def stop(self, kill: bool = False) -> None:
+        if self.process is None or self.process.poll() is not None:
+            self.process = None
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL if kill else signal.SIGTERM)
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=15)
+        except ProcessLookupError:
+            pass
+        self.process = None
+
+
+@dataclass
+class Stack:
+    rasa_url: str
+    actions_url: str
+    gateway_url: Optional[str]
+    services: Dict[str, Service] = field(default_factory=dict)
+    timeout: float = 240.0
+
+    def stop(self) -> None:
+        for service in reversed(list(self.services.values())):
+            service.stop()
+
+    def stop_rasa(self, kill: bool = False) -> None:
+        self.services["rasa"].stop(kill=kill)
+
+    def start_rasa(self) -> None:
+        self.services["rasa"].start(self.timeout)
+
+    def __enter__(self) -> "Stack":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def _http_ok(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return 200 <= response.status < 500
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def _log_has(line: str) -> Callable[[Service], bool]:
+    def check(service: Service) -> bool:
+        try:
+            return line in service.log_path.read_text(errors="replace")
+        except FileNotFoundError:
+            return False
+    return check
+
+
+def _endpoints_file(actions_url: str, directory: Path) -> Path:
+    text = (ROOT / "endpoints.yml").read_text(encoding="utf-8")
+    path = directory / "endpoints.yml"
+    path.write_text(text.replace(DEFAULT_ACTIONS_URL, actions_url), encoding="utf-8")
+    return path
+
+
+def start_stack(
+    database_url: Optional[str] = None,
+    gateway: bool = True,
+    extra_env: Optional[Mapping[str, str]] = None,
+    rasa_port: Optional[int] = None,
+    actions_port: Optional[int] = None,
+    gateway_port: Optional[int] = None,
+    gateway_host: str = "127.0.0.1",
+    log_dir: Optional[Path] = None,
+    model: Path = MODEL,
+    timeout: float = 240.0,
+) -> Stack:
+    """Start the stack on free loopback ports (or the given ones) and wait until it answers."""
+    if not model.exists():
+        raise StackError(f"no trained model at {model}: run `make train`")
+    rasa_port = rasa_port or free_port()
+    actions_port = actions_port or free_port()
+    log_dir = log_dir or Path(tempfile.mkdtemp(prefix="crs-stack-"))
+    env = {**os.environ, **QUIET_ENV, "PYTHONPATH": str(ROOT), **(extra_env or {})}
+    if database_url:
+        env["CRS_DATABASE_URL"] = database_url
+    actions_url = f"http://127.0.0.1:{actions_port}"
+    rasa_url = f"http://127.0.0.1:{rasa_port}"
+    endpoints = _endpoints_file(f"{actions_url}/webhook", log_dir)
+
+    services = {
+        "actions": Service(
+            "action server",
+            [str(RASA_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(actions_port)],
+            {**env, "SANIC_HOST": "127.0.0.1"},
+            log_dir / "actions.log",
+            lambda s: _http_ok(f"{actions_url}/health"),
+        ),
+        "rasa": Service(
+            "Rasa server",
+            [str(RASA_BIN / "rasa"), "run", "--model", str(model), "--endpoints", str(endpoints),
+             "--credentials", str(ROOT / "credentials.yml"), "--interface", "127.0.0.1",
+             "--port", str(rasa_port)],
+            env,
+            log_dir / "rasa.log",
+            _log_has(RASA_READY_LINE),
+        ),
+    }
+    gateway_url = None
+    if gateway:
+        gateway_port = gateway_port or free_port()
+        gateway_url = f"http://{'127.0.0.1' if gateway_host in ('0.0.0.0', '::') else gateway_host}:{gateway_port}"
+        services["gateway"] = Service(
+            "web gateway",
+            [str(WEB_BIN / "uvicorn"), "web.app:create_app", "--factory", "--host", gateway_host,
+             "--port", str(gateway_port)],
+            {**env, "CRS_RASA_URL": rasa_url},
+            log_dir / "gateway.log",
+            lambda s: _http_ok(f"{gateway_url}/"),
+        )
+
+    stack = Stack(rasa_url, actions_url, gateway_url, services, timeout)
+    try:
+        for service in services.values():
+            service.start(timeout)
+    except BaseException:
+        stack.stop()
+        raise
+    return stack
+
+
+def run(argv: Optional[List[str]] = None) -> int:
+    """`make run`: start everything on the usual ports and wait for Ctrl-C."""
+    parser = argparse.ArgumentParser(prog="python -m launcher.stack")
+    parser.add_argument("command", choices=["run"])
+    parser.add_argument("--host", default=os.environ.get("CRS_GATEWAY_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("CRS_GATEWAY_PORT", "8000")))
+    parser.add_argument("--no-gateway", action="store_true")
+    args = parser.parse_args(argv)
+    log_dir = ROOT / "var" / "logs"
+    print("Starting the action server, Rasa and the web gateway (about a minute)...", flush=True)
+    stack = start_stack(
+        gateway=not args.no_gateway, rasa_port=5005, actions_port=5055,
+        gateway_port=args.port, gateway_host=args.host, log_dir=log_dir,
+    )
+    print(f"\n  Parents' chat:   {stack.gateway_url or '(gateway off)'}/")
+    if stack.gateway_url:
+        print(f"  Staff console:   {stack.gateway_url}/console/")
+    print(f"  Rasa REST:       {stack.rasa_url}/webhooks/rest/webhook (loopback only)")
+    print(f"  Logs:            {log_dir}\n\nPress Ctrl-C to stop.", flush=True)
+    try:
+        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+        while all(s.process is not None and s.process.poll() is None for s in stack.services.values()):
+            time.sleep(1)
+        print("A process stopped; see the logs. Shutting down.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    raise SystemExit(run())

@@ -1,0 +1,77 @@
+"""The contract's rules over every response in domain.yml."""
+
+import textstat
+
+from assistant.topics import TOPIC_TITLES
+from tests.helpers import article_ngrams, contract_keys, filled, ngrams, response_texts, words
+
+MAX_GRADE = 8.0
+
+
+def all_variations():
+    return [(name, text) for name, texts in response_texts().items() for text in texts]
+
+
+def test_every_contract_key_has_a_response():
+    responses = response_texts()
+    missing = [key for key in contract_keys() if f"utter_faq/{key}" not in responses]
+    assert missing == []
+
+
+def test_no_faq_response_outside_the_contract():
+    faq = {name.split("/", 1)[1] for name in response_texts() if name.startswith("utter_faq/")}
+    assert faq == set(contract_keys())
+
+
+def test_topic_titles_cover_exactly_the_contract():
+    assert set(TOPIC_TITLES) == set(contract_keys())
+
+
+def test_every_variation_names_the_care_team():
+    missing = [name for name, text in all_variations() if "care team" not in filled(text).lower()]
+    assert missing == []
+
+
+def test_every_variation_gives_the_contact_details_from_settings():
+    missing = [name for name, text in all_variations() if "{care_team_contact}" not in text]
+    assert missing == []
+
+
+def test_reading_grade_at_most_8():
+    too_hard = {
+        name: textstat.flesch_kincaid_grade(filled(text))
+        for name, text in all_variations()
+        if textstat.flesch_kincaid_grade(filled(text)) > MAX_GRADE
+    }
+    assert too_hard == {}
+
+
+def test_no_eight_word_run_copied_from_the_article():
+    copied = {
+        name: [" ".join(g) for g in ngrams(words(filled(text)), 8) & article_ngrams()]
+        for name, text in all_variations()
+    }
+    assert {name: runs for name, runs in copied.items() if runs} == {}
+
+
+def test_urgent_replies_say_when_to_call_emergency_services():
+    responses = response_texts()
+    for name in ("utter_urgent", "utter_urgent_emergency"):
+        text = responses[name][0]
+        assert "{emergency_number}" in text
+        for sign in ("trouble breathing", "seizure", "hard to wake"):
+            assert sign in text.lower()
+
+
+def test_urgent_replies_give_no_reassurance():
+    reassuring = ("don't worry", "do not worry", "probably", "normal", "fine", "most children")
+    for name in ("utter_urgent", "utter_urgent_emergency"):
+        text = response_texts()[name][0].lower()
+        assert [w for w in reassuring if w in text] == [], name
+
+
+def test_answers_never_recommend_a_medicine_change():
+    advice = ("you should give", "stop giving", "start giving", "increase the dose", "lower the dose",
+              "your child has crs", "your child does not have crs")
+    offending = [name for name, text in all_variations() if any(a in text.lower() for a in advice)]
+    assert offending == []
