@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from fastapi import APIRouter, Request
@@ -17,6 +18,14 @@ SOURCE_TITLE = "Cytokine Release Syndrome (CRS) After Immunotherapy"
 SOURCE_PUBLISHER = "Together, a resource for people affected by pediatric cancer"
 SOURCE_REVIEWED = "March 2019"
 
+
+
+def tel_href(number: str) -> str:
+    """A tap-to-call link target: digits, +, * and # only."""
+    return "tel:" + re.sub(r"[^0-9+*#]", "", number)
+
+
+TEMPLATES.env.filters["tel"] = tel_href
 router = APIRouter()
 
 

@@ -1,0 +1,52 @@
+"""Steps shared by the widget tests (stub Rasa) and the real-stack tests."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Locator, Page, expect
+
+LOG = ".crs-log"
+
+
+def open_chat(page: Page, url: str) -> None:
+    page.goto(url)
+    expect(page.locator(".crs-input")).to_be_visible()
+    # The welcome message is rendered by the widget itself.
+    expect(page.locator(f"{LOG} .crs-msg--bot").first).to_contain_text("care team")
+
+
+def bot_messages(page: Page) -> Locator:
+    return page.locator(f"{LOG} .crs-msg--bot")
+
+
+def user_messages(page: Page) -> Locator:
+    return page.locator(f"{LOG} .crs-msg--user")
+
+
+def ask(page: Page, text: str) -> Locator:
+    """Type a question, press Enter, and return the newest bot message."""
+    before = bot_messages(page).count()
+    page.locator(".crs-input").fill(text)
+    page.locator(".crs-input").press("Enter")
+    wait_for_answer(page, before)
+    return bot_messages(page).last
+
+
+def wait_for_answer(page: Page, before: int) -> None:
+    """Wait until the widget is idle again with more bot messages than `before`."""
+    page.wait_for_function(
+        """(before) => document.querySelector(".crs-panel").getAttribute("aria-busy") !== "true"
+            && document.querySelectorAll(".crs-log .crs-msg--bot").length > before""",
+        arg=before,
+        timeout=30_000,
+    )
+
+
+def sender_id(page: Page) -> str:
+    return str(
+        page.evaluate(
+            """() => {
+                const key = Object.keys(localStorage).find(k => k.startsWith("crs-chat:v1:"));
+                return JSON.parse(localStorage.getItem(key)).sender;
+            }"""
+        )
+    )
