@@ -67,7 +67,5 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
             allow_headers=["Content-Type"],
         )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(
-        SecurityHeadersMiddleware, frame_ancestors=settings.frame_ancestors
-    )
+    app.add_middleware(SecurityHeadersMiddleware, frame_ancestors=settings.frame_ancestors)
     return app

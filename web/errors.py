@@ -36,21 +36,13 @@ async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
-    message = {404: "Not found.", 405: "Method not allowed."}.get(
-        exc.status_code, "Request failed."
-    )
-    return _json(
-        ChatError(
-            status=exc.status_code, code=f"http_{exc.status_code}", message=message
-        )
-    )
+    message = {404: "Not found.", 405: "Method not allowed."}.get(exc.status_code, "Request failed.")
+    return _json(ChatError(status=exc.status_code, code=f"http_{exc.status_code}", message=message))
 
 
 async def on_unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unexpected error on %s", request.url.path)
-    return _json(
-        ChatError(status=500, code="internal_error", message="Something went wrong.")
-    )
+    return _json(ChatError(status=500, code="internal_error", message="Something went wrong."))
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -19,7 +19,6 @@ SOURCE_PUBLISHER = "Together, a resource for people affected by pediatric cancer
 SOURCE_REVIEWED = "March 2019"
 
 
-
 def tel_href(number: str) -> str:
     """A tap-to-call link target: digits, +, * and # only."""
     return "tel:" + re.sub(r"[^0-9+*#]", "", number)

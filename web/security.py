@@ -76,9 +76,7 @@ class BodySizeLimitMiddleware:
             await self.app(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (
-            not declared.isdigit() or int(declared) > self.max_bytes
-        ):
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
             await self._reject(send)
             return
 

@@ -6,11 +6,7 @@ from web.security import content_security_policy
 
 def test_csp_is_strict() -> None:
     csp = content_security_policy("'self' https://hospital.example")
-    assert (
-        "script-src 'self'" in csp
-        and "unsafe-inline" not in csp
-        and "unsafe-eval" not in csp
-    )
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "unsafe-eval" not in csp
     assert "object-src 'none'" in csp
     assert "frame-ancestors 'self' https://hospital.example" in csp
 

@@ -21,9 +21,7 @@ class ServerThread:
     """Runs an ASGI app with uvicorn on 127.0.0.1 in a background thread."""
 
     def __init__(self, app: ASGIApp) -> None:
-        config = uvicorn.Config(
-            app, host="127.0.0.1", port=0, log_level="warning", lifespan="on"
-        )
+        config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.port = 0

@@ -29,9 +29,7 @@ def timed_out() -> ChatError:
 class RasaClient:
     """Posts messages to `{rasa_url}/webhooks/rest/webhook` and checks Rasa's health."""
 
-    def __init__(
-        self, rasa_url: str, timeout_seconds: float, health_timeout: float
-    ) -> None:
+    def __init__(self, rasa_url: str, timeout_seconds: float, health_timeout: float) -> None:
         self.base_url = rasa_url.rstrip("/")
         self.timeout_seconds = timeout_seconds
         self.health_timeout = health_timeout
@@ -44,9 +42,7 @@ class RasaClient:
     async def aclose(self) -> None:
         await self._http.aclose()
 
-    async def send(
-        self, sender: str, message: str, metadata: dict[str, Any] | None = None
-    ) -> Any:
+    async def send(self, sender: str, message: str, metadata: dict[str, Any] | None = None) -> Any:
         """Rasa's JSON answer to one message; raises ChatError when Rasa fails."""
         body: dict[str, Any] = {"sender": sender, "message": message}
         if metadata:

@@ -21,9 +21,7 @@ def too_many() -> ChatError:
 class ClientRateLimiter:
     """A moving-window limit per client address; `check` raises ChatError(429)."""
 
-    def __init__(
-        self, rate: str, enabled: bool = True, trust_proxy: bool = False
-    ) -> None:
+    def __init__(self, rate: str, enabled: bool = True, trust_proxy: bool = False) -> None:
         self.item = parse(rate)
         self.enabled = enabled
         self.trust_proxy = trust_proxy
@@ -38,7 +36,5 @@ class ClientRateLimiter:
         return request.client.host if request.client else "unknown"
 
     def check(self, request: Request) -> None:
-        if self.enabled and not self._limiter.hit(
-            self.item, "chat", self.client_key(request)
-        ):
+        if self.enabled and not self._limiter.hit(self.item, "chat", self.client_key(request)):
             raise too_many()

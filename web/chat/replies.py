@@ -1,7 +1,8 @@
 """Shape Rasa's REST-channel messages into the widget's bot messages.
 
 Rasa returns a list such as
-    [{"recipient_id": "a", "text": "..."}, {"recipient_id": "a", "custom": {"urgent": true, "level": "emergency"}}]
+    [{"recipient_id": "a", "text": "..."},
+     {"recipient_id": "a", "custom": {"urgent": true, "level": "emergency"}}]
 The urgent marker is merged into the text message before it, so the widget can style
 that one message and offer tap-to-call links. Anything unexpected is dropped.
 """

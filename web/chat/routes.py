@@ -43,9 +43,7 @@ def _state(request: Request) -> tuple[RasaClient, ClientRateLimiter, WebSettings
 async def chat(body: ChatRequest, request: Request) -> ChatResponse:
     rasa, limiter, settings = _state(request)
     limiter.check(request)
-    messages = await service.ask(
-        rasa, body.sender, body.message, settings.max_message_chars
-    )
+    messages = await service.ask(rasa, body.sender, body.message, settings.max_message_chars)
     return ChatResponse(messages=messages)
 
 
@@ -53,9 +51,7 @@ async def chat(body: ChatRequest, request: Request) -> ChatResponse:
 async def feedback(body: FeedbackRequest, request: Request) -> ChatResponse:
     rasa, limiter, _ = _state(request)
     limiter.check(request)
-    messages = await service.give_feedback(
-        rasa, body.sender, body.value, body.message_id
-    )
+    messages = await service.give_feedback(rasa, body.sender, body.value, body.message_id)
     return ChatResponse(messages=messages)
 
 

@@ -12,9 +12,7 @@ from web.chat.validation import (
 )
 
 
-async def ask(
-    client: RasaClient, sender: str, message: str, max_chars: int
-) -> list[BotMessage]:
+async def ask(client: RasaClient, sender: str, message: str, max_chars: int) -> list[BotMessage]:
     """Forward one parent's message (or a quick-reply payload) and shape the answer."""
     sender = check_sender(sender)
     text = clean_message(message, max_chars)

@@ -33,9 +33,7 @@ def _is_up(url: str) -> bool:
 def test_posts_to_the_rest_webhook(stub_rasa: StubRasa) -> None:
     answer = _send(stub_rasa.url)  # type: ignore[attr-defined]
     assert isinstance(answer, list) and "care team" in answer[0]["text"]
-    assert stub_rasa.received == [
-        {"sender": "sender-123", "message": "what is crs", "metadata": {"k": "v"}}
-    ]
+    assert stub_rasa.received == [{"sender": "sender-123", "message": "what is crs", "metadata": {"k": "v"}}]
 
 
 def test_slow_rasa_times_out_within_the_bound(stub_rasa: StubRasa) -> None:

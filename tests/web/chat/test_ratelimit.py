@@ -27,9 +27,6 @@ def test_disabled_limiter_never_limits() -> None:
 
 
 def test_forwarded_header_only_when_trusted() -> None:
-    assert (
-        ClientRateLimiter("1/minute").client_key(_request("1.1.1.1", "9.9.9.9"))
-        == "1.1.1.1"
-    )
+    assert ClientRateLimiter("1/minute").client_key(_request("1.1.1.1", "9.9.9.9")) == "1.1.1.1"
     trusted = ClientRateLimiter("1/minute", trust_proxy=True)
     assert trusted.client_key(_request("1.1.1.1", "9.9.9.9, 1.1.1.1")) == "9.9.9.9"

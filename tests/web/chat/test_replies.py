@@ -2,9 +2,7 @@ from web.chat.replies import shape_replies
 
 
 def test_plain_text_messages_get_ids() -> None:
-    shaped = shape_replies(
-        [{"recipient_id": "a", "text": "Hi, care team."}, {"text": "Two"}]
-    )
+    shaped = shape_replies([{"recipient_id": "a", "text": "Hi, care team."}, {"text": "Two"}])
     assert [m.text for m in shaped] == ["Hi, care team.", "Two"]
     assert len({m.id for m in shaped}) == 2
     assert not shaped[0].urgent
@@ -25,9 +23,7 @@ def test_urgent_marker_is_merged_into_the_text_before_it() -> None:
 
 def test_unknown_level_becomes_urgent_and_lone_marker_is_dropped() -> None:
     assert shape_replies([{"custom": {"urgent": True}}]) == []
-    shaped = shape_replies(
-        [{"text": "x"}, {"custom": {"urgent": True, "level": "weird"}}]
-    )
+    shaped = shape_replies([{"text": "x"}, {"custom": {"urgent": True, "level": "weird"}}])
     assert shaped[0].level == "urgent"
 
 
@@ -45,24 +41,15 @@ def test_buttons_are_kept_and_bad_ones_dropped() -> None:
             }
         ]
     )
-    assert [(b.title, b.payload) for b in shaped[0].buttons] == [
-        ("What is CRS?", "what is crs")
-    ]
+    assert [(b.title, b.payload) for b in shaped[0].buttons] == [("What is CRS?", "what is crs")]
 
 
 def test_buttons_without_text_join_the_previous_message() -> None:
-    shaped = shape_replies(
-        [{"text": "Pick"}, {"buttons": [{"title": "A", "payload": "a"}]}]
-    )
+    shaped = shape_replies([{"text": "Pick"}, {"buttons": [{"title": "A", "payload": "a"}]}])
     assert len(shaped) == 1 and shaped[0].buttons[0].title == "A"
 
 
 def test_unexpected_shapes_are_ignored() -> None:
     assert shape_replies({"text": "not a list"}) == []
     assert shape_replies(None) == []
-    assert (
-        shape_replies(
-            [1, "x", {"text": 5}, {"image": "http://x"}, {"custom": {"other": 1}}]
-        )
-        == []
-    )
+    assert shape_replies([1, "x", {"text": 5}, {"image": "http://x"}, {"custom": {"other": 1}}]) == []

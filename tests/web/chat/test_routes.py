@@ -24,12 +24,8 @@ def _error(response: httpx.Response) -> dict:
     return body["error"]
 
 
-def test_a_question_gets_the_bots_answer(
-    client: httpx.Client, stub_rasa: StubRasa
-) -> None:
-    response = client.post(
-        "/api/chat", json={"sender": SENDER, "message": "What is CRS?"}
-    )
+def test_a_question_gets_the_bots_answer(client: httpx.Client, stub_rasa: StubRasa) -> None:
+    response = client.post("/api/chat", json={"sender": SENDER, "message": "What is CRS?"})
     assert response.status_code == 200
     messages = response.json()["messages"]
     assert "care team" in messages[0]["text"]
@@ -38,37 +34,27 @@ def test_a_question_gets_the_bots_answer(
 
 
 def test_urgent_reply_is_merged(client: httpx.Client) -> None:
-    messages = client.post(
-        "/api/chat", json={"sender": SENDER, "message": "emergency"}
-    ).json()["messages"]
+    messages = client.post("/api/chat", json={"sender": SENDER, "message": "emergency"}).json()["messages"]
     assert len(messages) == 1
     assert messages[0]["urgent"] is True and messages[0]["level"] == "emergency"
 
 
 def test_buttons_are_passed_on(client: httpx.Client) -> None:
-    messages = client.post(
-        "/api/chat", json={"sender": SENDER, "message": "options"}
-    ).json()["messages"]
+    messages = client.post("/api/chat", json={"sender": SENDER, "message": "options"}).json()["messages"]
     assert messages[0]["buttons"][0] == {
         "title": "What is CRS?",
         "payload": "what is crs",
     }
 
 
-def test_feedback_is_sent_as_the_feedback_intent(
-    client: httpx.Client, stub_rasa: StubRasa
-) -> None:
-    response = client.post(
-        "/api/feedback", json={"sender": SENDER, "value": "down", "message_id": "m1"}
-    )
+def test_feedback_is_sent_as_the_feedback_intent(client: httpx.Client, stub_rasa: StubRasa) -> None:
+    response = client.post("/api/feedback", json={"sender": SENDER, "value": "down", "message_id": "m1"})
     assert response.status_code == 200
     assert stub_rasa.received[-1]["message"] == '/feedback{"feedback_value":"down"}'
     assert stub_rasa.received[-1]["metadata"] == {"rated_message_id": "m1"}
 
 
-def test_typed_slash_commands_are_neutralised(
-    client: httpx.Client, stub_rasa: StubRasa
-) -> None:
+def test_typed_slash_commands_are_neutralised(client: httpx.Client, stub_rasa: StubRasa) -> None:
     client.post(
         "/api/chat",
         json={"sender": SENDER, "message": '/feedback{"feedback_value":"up"}'},
@@ -124,12 +110,8 @@ def test_bad_chat_bodies_get_a_clear_4xx_and_nothing_is_forwarded(
         b"{'single': 'quotes'}",
     ],
 )
-def test_non_json_or_wrong_shape_bodies(
-    client: httpx.Client, stub_rasa: StubRasa, raw: bytes
-) -> None:
-    response = client.post(
-        "/api/chat", content=raw, headers={"Content-Type": "application/json"}
-    )
+def test_non_json_or_wrong_shape_bodies(client: httpx.Client, stub_rasa: StubRasa, raw: bytes) -> None:
+    response = client.post("/api/chat", content=raw, headers={"Content-Type": "application/json"})
     assert 400 <= response.status_code < 500
     _error(response)
     assert stub_rasa.received == []
@@ -155,9 +137,7 @@ def test_bad_feedback_values(client: httpx.Client, stub_rasa: StubRasa) -> None:
 
 def test_oversized_body_is_413(client: httpx.Client, stub_rasa: StubRasa) -> None:
     big = json.dumps({"sender": SENDER, "message": "a" * 100_000})
-    response = client.post(
-        "/api/chat", content=big, headers={"Content-Type": "application/json"}
-    )
+    response = client.post("/api/chat", content=big, headers={"Content-Type": "application/json"})
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "request_too_large"
     assert stub_rasa.received == []
@@ -170,9 +150,7 @@ def test_oversized_chunked_body_is_413(client: httpx.Client) -> None:
             yield b"a" * 1024
         yield b'"}'
 
-    response = client.post(
-        "/api/chat", content=chunks(), headers={"Content-Type": "application/json"}
-    )
+    response = client.post("/api/chat", content=chunks(), headers={"Content-Type": "application/json"})
     assert response.status_code == 413
 
 
@@ -183,9 +161,7 @@ def test_wrong_method_and_unknown_path_are_json(client: httpx.Client) -> None:
     _error(response)
 
 
-def test_slow_rasa_answers_within_the_bound(
-    client: httpx.Client, stub_rasa: StubRasa
-) -> None:
+def test_slow_rasa_answers_within_the_bound(client: httpx.Client, stub_rasa: StubRasa) -> None:
     stub_rasa.mode = "slow"
     started = time.monotonic()
     response = client.post("/api/chat", json={"sender": SENDER, "message": "hello"})
@@ -227,9 +203,7 @@ def test_config_gives_contacts(client: httpx.Client) -> None:
 
 @pytest.fixture(scope="module")
 def limited_url(stub_rasa: StubRasa) -> Iterator[str]:
-    settings = gateway_settings(
-        rasa_url=stub_rasa.url, rate_limit_enabled=True, rate_limit="5/minute"
-    )  # type: ignore[attr-defined]
+    settings = gateway_settings(rasa_url=stub_rasa.url, rate_limit_enabled=True, rate_limit="5/minute")  # type: ignore[attr-defined]
     server = ServerThread(create_app(settings)).start()
     yield server.url
     server.stop()
@@ -238,10 +212,7 @@ def limited_url(stub_rasa: StubRasa) -> Iterator[str]:
 def test_rate_limit_answers_429(limited_url: str, stub_rasa: StubRasa) -> None:
     with httpx.Client(base_url=limited_url, trust_env=False) as http:
         statuses = [
-            http.post(
-                "/api/chat", json={"sender": SENDER, "message": f"q{i}"}
-            ).status_code
-            for i in range(7)
+            http.post("/api/chat", json={"sender": SENDER, "message": f"q{i}"}).status_code for i in range(7)
         ]
         assert statuses == [200] * 5 + [429] * 2
         response = http.post("/api/feedback", json={"sender": SENDER, "value": "up"})

@@ -10,9 +10,7 @@ from web.chat.validation import (
 )
 
 
-@pytest.mark.parametrize(
-    "sender", ["abcdefgh", "3f2b9c1e-1234-4a5b-9c8d-0123456789ab", "a_b-C" * 3]
-)
+@pytest.mark.parametrize("sender", ["abcdefgh", "3f2b9c1e-1234-4a5b-9c8d-0123456789ab", "a_b-C" * 3])
 def test_valid_senders_pass(sender: str) -> None:
     assert check_sender(sender) == sender
 
@@ -36,9 +34,7 @@ def test_invalid_senders_are_rejected(sender: str) -> None:
     assert info.value.code == "invalid_sender"
 
 
-@pytest.mark.parametrize(
-    "text", ["", "   ", "\n\t  \n", "\u200b", "\x00\x01", "///", " / / "]
-)
+@pytest.mark.parametrize("text", ["", "   ", "\n\t  \n", "\u200b", "\x00\x01", "///", " / / "])
 def test_empty_messages_are_rejected(text: str) -> None:
     with pytest.raises(ChatError) as info:
         clean_message(text, 1000)
@@ -68,16 +64,11 @@ def test_leading_slashes_cannot_inject_an_intent(raw: str, cleaned: str) -> None
 
 
 def test_control_characters_are_dropped_and_newlines_kept() -> None:
-    assert (
-        clean_message("fever\x00 and\x07 rash\nsince\ttoday\u202e", 1000)
-        == "fever and rash\nsince today"
-    )
+    assert clean_message("fever\x00 and\x07 rash\nsince\ttoday\u202e", 1000) == "fever and rash\nsince today"
 
 
 def test_unicode_is_normalised() -> None:
-    assert (
-        clean_message("cafe\u0301 ¿qué es CRS? 发烧", 1000) == "café ¿qué es CRS? 发烧"
-    )
+    assert clean_message("cafe\u0301 ¿qué es CRS? 发烧", 1000) == "café ¿qué es CRS? 发烧"
 
 
 def test_feedback_values() -> None:
