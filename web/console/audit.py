@@ -23,9 +23,7 @@ class AuditEntry:
     detail: str
 
 
-def record(
-    conn: Connection, username: str, action: str, target: str = "", detail: str = ""
-) -> None:
+def record(conn: Connection, username: str, action: str, target: str = "", detail: str = "") -> None:
     conn.execute(
         insert(audit_log).values(
             at=time.time(),

@@ -7,6 +7,7 @@ own CSRF token.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import secrets
@@ -80,9 +81,7 @@ def create_user(conn: Connection, username: str, password: str, role: str) -> Us
 
 
 def set_active(conn: Connection, username: str, active: bool) -> None:
-    result = conn.execute(
-        update(users).where(users.c.username == username).values(active=active)
-    )
+    result = conn.execute(update(users).where(users.c.username == username).values(active=active))
     if result.rowcount == 0:
         raise ValueError(f"no user {username!r}")
     if not active:
@@ -90,17 +89,13 @@ def set_active(conn: Connection, username: str, active: bool) -> None:
         conn.execute(delete(sessions).where(sessions.c.user_id == ids))
 
 
-def authenticate(
-    conn: Connection, username: str, password: str, config: ConsoleConfig
-) -> User:
+def authenticate(conn: Connection, username: str, password: str, config: ConsoleConfig) -> User:
     """The user if the password is right; counts failures and locks the account."""
     now = time.time()
     row = conn.execute(select(users).where(users.c.username == username)).first()
     if row is None or not row.active:
-        try:  # same work as a real check, so timing reveals nothing
+        with contextlib.suppress(VerificationError):  # same work: timing reveals nothing
             _hasher.verify(_DUMMY_HASH, password)
-        except VerificationError:
-            pass
         raise AuthError("Wrong username or password.")
     if row.locked_until and row.locked_until > now:
         raise AuthError("Too many failed sign-ins. Try again later.")
@@ -141,9 +136,7 @@ def start_session(conn: Connection, user: User, config: ConsoleConfig) -> str:
     return token
 
 
-def load_session(
-    conn: Connection, token: str | None, config: ConsoleConfig
-) -> Session | None:
+def load_session(conn: Connection, token: str | None, config: ConsoleConfig) -> Session | None:
     """The live session for a cookie token, or None (expired, idle, unknown, disabled)."""
     if not token or len(token) > 200:
         return None
@@ -156,34 +149,18 @@ def load_session(
     row = conn.execute(query).first()
     if row is None:
         return None
-    if (
-        not row.active
-        or row.expires_at <= now
-        or row.last_seen + config.idle_minutes * 60 <= now
-    ):
+    if not row.active or row.expires_at <= now or row.last_seen + config.idle_minutes * 60 <= now:
         conn.execute(delete(sessions).where(sessions.c.token_hash == row.token_hash))
         return None
-    conn.execute(
-        update(sessions)
-        .where(sessions.c.token_hash == row.token_hash)
-        .values(last_seen=now)
-    )
-    return Session(
-        User(row.user_id, row.username, row.role), row.csrf_token, row.expires_at
-    )
+    conn.execute(update(sessions).where(sessions.c.token_hash == row.token_hash).values(last_seen=now))
+    return Session(User(row.user_id, row.username, row.role), row.csrf_token, row.expires_at)
 
 
 def end_session(conn: Connection, token: str | None) -> None:
     if token:
-        conn.execute(
-            delete(sessions).where(sessions.c.token_hash == _token_hash(token))
-        )
+        conn.execute(delete(sessions).where(sessions.c.token_hash == _token_hash(token)))
 
 
 def csrf_ok(expected: str, submitted: str | None) -> bool:
     """Constant-time comparison of a form's CSRF token with the session's."""
-    return (
-        bool(expected)
-        and bool(submitted)
-        and hmac.compare_digest(expected, str(submitted))
-    )
+    return bool(expected) and bool(submitted) and hmac.compare_digest(expected, str(submitted))

@@ -25,18 +25,14 @@ def _read_password(from_stdin: bool) -> str:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m web.console.cli", description=__doc__
-    )
+    parser = argparse.ArgumentParser(prog="python -m web.console.cli", description=__doc__)
     parser.add_argument("--database-url", help="default: CRS_DATABASE_URL / settings")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("migrate", help="create or upgrade the console's tables (alembic)")
     create = sub.add_parser("create-user", help="create a staff account")
     create.add_argument("--username", required=True)
     create.add_argument("--role", choices=auth.ROLES, required=True)
-    create.add_argument(
-        "--password-stdin", action="store_true", help="read the password from stdin"
-    )
+    create.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     for name in ("disable-user", "enable-user"):
         command = sub.add_parser(name, help=f"{name.split('-')[0]} a staff account")
         command.add_argument("--username", required=True)
@@ -59,9 +55,7 @@ def main(argv: Sequence[str] | None = None, config: ConsoleConfig | None = None)
             if args.command == "create-user":
                 password = _read_password(args.password_stdin)
                 user = auth.create_user(conn, args.username, password, args.role)
-                print(
-                    f"Created {user.role} {user.username!r}. Sign in at /console/login."
-                )
+                print(f"Created {user.role} {user.username!r}. Sign in at /console/login.")
             elif args.command in ("disable-user", "enable-user"):
                 auth.set_active(conn, args.username, args.command == "enable-user")
                 print(f"{args.command.split('-')[0].capitalize()}d {args.username!r}.")

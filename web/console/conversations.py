@@ -49,17 +49,12 @@ class Conversation:
 
     @property
     def flags(self) -> set[str]:
-        return (
-            set().union(*(m.flags for m in self.messages)) if self.messages else set()
-        )
+        return set().union(*(m.flags for m in self.messages)) if self.messages else set()
 
     @property
     def lowest_confidence(self) -> float | None:
         values = [
-            c
-            for m in self.user_messages
-            for c in (m.confidence, m.response_confidence)
-            if c is not None
+            c for m in self.user_messages for c in (m.confidence, m.response_confidence) if c is not None
         ]
         return min(values, default=None)
 
@@ -73,9 +68,7 @@ def _event_rows(conn: Connection, sender_id: str | None = None) -> Iterable[dict
 
 
 def _review_state(conn: Connection) -> tuple[set[str], dict[str, list[str]]]:
-    reviewed = {
-        row.sender_id for row in conn.execute(select(reviews).where(reviews.c.reviewed))
-    }
+    reviewed = {row.sender_id for row in conn.execute(select(reviews).where(reviews.c.reviewed))}
     tag_map: dict[str, list[str]] = {}
     for row in conn.execute(select(tags).order_by(tags.c.tag)):
         tag_map.setdefault(row.sender_id, []).append(row.tag)
@@ -88,23 +81,15 @@ def load_conversations(
     """All conversations (or one), newest first, with their review state."""
     reviewed, tag_map = _review_state(conn)
     result = []
-    for sid, rows in groupby(
-        _event_rows(conn, sender_id), key=lambda r: r["sender_id"]
-    ):
+    for sid, rows in groupby(_event_rows(conn, sender_id), key=lambda r: r["sender_id"]):
         messages = build_messages(rows, low_confidence)
         if not messages:
             continue
-        result.append(
-            Conversation(
-                sid, messages, reviewed=sid in reviewed, tags=tag_map.get(sid, [])
-            )
-        )
+        result.append(Conversation(sid, messages, reviewed=sid in reviewed, tags=tag_map.get(sid, [])))
     result.sort(key=lambda c: c.started, reverse=True)
     return result
 
 
-def load_conversation(
-    conn: Connection, sender_id: str, low_confidence: float
-) -> Conversation | None:
+def load_conversation(conn: Connection, sender_id: str, low_confidence: float) -> Conversation | None:
     found = load_conversations(conn, low_confidence, sender_id=sender_id)
     return found[0] if found else None

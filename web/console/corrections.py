@@ -20,16 +20,12 @@ class Correction:
     corrected_by: str
 
 
-def correct(
-    conn: Connection, event_id: int, intent: str, choices: list[str], username: str
-) -> str:
+def correct(conn: Connection, event_id: int, intent: str, choices: list[str], username: str) -> str:
     """Record ``intent`` as the right answer for user event ``event_id``; returns sender id."""
     if intent not in choices:
         raise ValueError("Unknown topic.")
     row = conn.execute(
-        select(events.c.sender_id).where(
-            events.c.id == event_id, events.c.type_name == "user"
-        )
+        select(events.c.sender_id).where(events.c.id == event_id, events.c.type_name == "user")
     ).first()
     if row is None:
         raise LookupError("No such message.")
@@ -46,9 +42,7 @@ def correct(
     return str(row.sender_id)
 
 
-def corrections_by_event(
-    conn: Connection, sender_id: str | None = None
-) -> dict[int, str]:
+def corrections_by_event(conn: Connection, sender_id: str | None = None) -> dict[int, str]:
     query = select(corrections.c.event_id, corrections.c.intent)
     if sender_id is not None:
         query = query.where(corrections.c.sender_id == sender_id)

@@ -37,9 +37,7 @@ class Filters:
             "date_to": self.date_to.isoformat() if self.date_to else "",
             "topic": self.topic,
             "flag": self.flag,
-            "max_confidence": ""
-            if self.max_confidence is None
-            else self.max_confidence,
+            "max_confidence": "" if self.max_confidence is None else self.max_confidence,
             "reviewed": self.reviewed,
             "q": self.q,
             "page": self.page,
@@ -61,7 +59,10 @@ def _date(raw: str, name: str, errors: list[str]) -> date | None:
 def parse_filters(params: Mapping[str, str], topics: list[str]) -> Filters:
     """Filters from query parameters; invalid values are dropped with an error."""
     errors: list[str] = []
-    get = lambda name: str(params.get(name, "") or "").strip()
+
+    def get(name: str) -> str:
+        return str(params.get(name, "") or "").strip()
+
     filters = Filters(errors=errors)
     filters.date_from = _date(get("date_from"), "From", errors)
     filters.date_to = _date(get("date_to"), "To", errors)
@@ -122,16 +123,12 @@ def matches(conversation: Conversation, filters: Filters) -> bool:
     if filters.q:
         needle = filters.q.casefold()
         # Search the redacted text so a search cannot probe for hidden personal data.
-        if not any(
-            needle in m.redacted_text.casefold() for m in conversation.user_messages
-        ):
+        if not any(needle in m.redacted_text.casefold() for m in conversation.user_messages):
             return False
     return True
 
 
-def apply_filters(
-    conversations: list[Conversation], filters: Filters
-) -> list[Conversation]:
+def apply_filters(conversations: list[Conversation], filters: Filters) -> list[Conversation]:
     return [c for c in conversations if matches(c, filters)]
 
 

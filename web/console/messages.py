@@ -140,11 +140,7 @@ def parse_user(row: Mapping[str, Any], low_confidence: float) -> Message:
 def parse_bot(row: Mapping[str, Any]) -> Message:
     data = _load(row.get("data"))
     extra = data.get("data") or {}
-    buttons = [
-        str(b.get("title", ""))
-        for b in (extra.get("buttons") or [])
-        if isinstance(b, Mapping)
-    ]
+    buttons = [str(b.get("title", "")) for b in (extra.get("buttons") or []) if isinstance(b, Mapping)]
     return Message(
         event_id=int(row["id"]),
         sender_id=str(row["sender_id"]),
@@ -155,9 +151,7 @@ def parse_bot(row: Mapping[str, Any]) -> Message:
     )
 
 
-def build_messages(
-    rows: Iterable[Mapping[str, Any]], low_confidence: float
-) -> list[Message]:
+def build_messages(rows: Iterable[Mapping[str, Any]], low_confidence: float) -> list[Message]:
     """Messages of one conversation from its rows in id order.
 
     Action events are not shown but flag the user message before them: the

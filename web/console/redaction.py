@@ -224,9 +224,7 @@ _NOT_NAMES = frozenset(
     ]
 )
 _NAME = r"[A-Za-z][A-Za-z'-]{1,30}"
-_NAME_AFTER_RELATION_RE = re.compile(
-    rf"\b(my|our|his|her)\s+({_RELATIONS})(?:'s)?,?\s+({_NAME})"
-)
+_NAME_AFTER_RELATION_RE = re.compile(rf"\b(my|our|his|her)\s+({_RELATIONS})(?:'s)?,?\s+({_NAME})")
 _NAME_IS_RE = re.compile(
     rf"\b(?:name\s+is|name's|named|called|call\s+(?:him|her|them))\s+({_NAME})(?:\s+({_NAME}))?",
     re.IGNORECASE,

@@ -19,9 +19,7 @@ def purge_old(conn: Connection, days: int, now: float | None = None) -> list[str
     now = time.time() if now is None else now
     cutoff = now - days * 86400
     last = (
-        select(events.c.sender_id)
-        .group_by(events.c.sender_id)
-        .having(func.max(events.c.timestamp) < cutoff)
+        select(events.c.sender_id).group_by(events.c.sender_id).having(func.max(events.c.timestamp) < cutoff)
     )
     senders = [row.sender_id for row in conn.execute(last)]
     for start in range(0, len(senders), 500):

@@ -22,17 +22,11 @@ class Note:
     created_at: float
 
 
-def set_reviewed(
-    conn: Connection, sender_id: str, reviewed: bool, username: str
-) -> None:
+def set_reviewed(conn: Connection, sender_id: str, reviewed: bool, username: str) -> None:
     values = {"reviewed": reviewed, "reviewed_by": username, "reviewed_at": time.time()}
-    exists = conn.execute(
-        select(reviews.c.sender_id).where(reviews.c.sender_id == sender_id)
-    ).first()
+    exists = conn.execute(select(reviews.c.sender_id).where(reviews.c.sender_id == sender_id)).first()
     if exists:
-        conn.execute(
-            update(reviews).where(reviews.c.sender_id == sender_id).values(**values)
-        )
+        conn.execute(update(reviews).where(reviews.c.sender_id == sender_id).values(**values))
     else:
         conn.execute(insert(reviews).values(sender_id=sender_id, **values))
 
@@ -41,9 +35,7 @@ def add_tag(conn: Connection, sender_id: str, tag: str, username: str) -> str:
     tag = " ".join(tag.split()).lower()
     if not _TAG_RE.match(tag):
         raise ValueError("A tag is 1-64 letters, digits, spaces, '.', ':', '-' or '_'.")
-    exists = conn.execute(
-        select(tags.c.id).where(tags.c.sender_id == sender_id, tags.c.tag == tag)
-    ).first()
+    exists = conn.execute(select(tags.c.id).where(tags.c.sender_id == sender_id, tags.c.tag == tag)).first()
     if not exists:
         conn.execute(
             insert(tags).values(
@@ -67,9 +59,7 @@ def add_note(conn: Connection, sender_id: str, body: str, username: str) -> None
     if len(body) > MAX_NOTE:
         raise ValueError(f"A note has at most {MAX_NOTE} characters.")
     conn.execute(
-        insert(notes).values(
-            sender_id=sender_id, body=body, author=username, created_at=time.time()
-        )
+        insert(notes).values(sender_id=sender_id, body=body, author=username, created_at=time.time())
     )
 
 

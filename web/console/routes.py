@@ -115,9 +115,7 @@ def protected(admin: bool = False) -> Callable[[Handler], Callable[[Request], An
                     ):
                         return PlainTextResponse("Invalid or missing CSRF token.", 403)
                     if admin and not session.user.is_admin:
-                        audit.record(
-                            conn, session.user.username, "denied", request.url.path
-                        )
+                        audit.record(conn, session.user.username, "denied", request.url.path)
                         return PlainTextResponse("Admins only.", 403)
                     return handler(request, conn, session, form)
 
@@ -141,9 +139,7 @@ def _page(request: Request, session: Session, name: str, **context: Any) -> Resp
 # -- sign-in ---------------------------------------------------------------
 
 
-def _set_cookie(
-    request: Request, response: Response, name: str, value: str, age: int
-) -> None:
+def _set_cookie(request: Request, response: Response, name: str, value: str, age: int) -> None:
     config, _ = _state(request)
     response.set_cookie(
         name,
@@ -176,9 +172,7 @@ async def login_page(request: Request) -> Response:
 async def login(request: Request) -> Response:
     async with request.form(max_files=0, max_fields=10) as data:
         form = {k: v for k, v in data.items() if isinstance(v, str)}
-    if not auth.csrf_ok(
-        request.cookies.get(LOGIN_CSRF_COOKIE, ""), form.get("csrf_token")
-    ):
+    if not auth.csrf_ok(request.cookies.get(LOGIN_CSRF_COOKIE, ""), form.get("csrf_token")):
         return PlainTextResponse("Invalid or missing CSRF token.", 403)
     username = form.get("username", "").strip()[:64]
     password = form.get("password", "")[:1024]
@@ -205,9 +199,7 @@ async def login(request: Request) -> Response:
 
 
 @protected()
-def logout(
-    request: Request, conn: Connection, session: Session, form: dict
-) -> Response:
+def logout(request: Request, conn: Connection, session: Session, form: dict) -> Response:
     auth.end_session(conn, request.cookies.get(SESSION_COOKIE))
     audit.record(conn, session.user.username, "logout")
     response = RedirectResponse(f"{_base(request)}/login", 303)
@@ -230,15 +222,11 @@ def _filtered(request: Request, conn: Connection) -> tuple[Any, list]:
 
 
 @protected()
-def conversation_list(
-    request: Request, conn: Connection, session: Session, form: dict
-) -> Response:
+def conversation_list(request: Request, conn: Connection, session: Session, form: dict) -> Response:
     config, _ = _state(request)
     filters, found = _filtered(request, conn)
     page = paginate(found, filters.page, config.page_size)
-    audit.record(
-        conn, session.user.username, "view_list", detail=filters.query_string()
-    )
+    audit.record(conn, session.user.username, "view_list", detail=filters.query_string())
     return _page(
         request, session, "list.html", page=page, filters=filters, flags=FLAGS,
         topics=_faq_keys(request), quote=quote,
@@ -246,9 +234,7 @@ def conversation_list(
 
 
 @protected()
-def conversation_detail(
-    request: Request, conn: Connection, session: Session, form: dict
-) -> Response:
+def conversation_detail(request: Request, conn: Connection, session: Session, form: dict) -> Response:
     config, _ = _state(request)
     sender_id = request.path_params["sender_id"]
     conversation = load_conversation(conn, sender_id, config.low_confidence)
@@ -275,9 +261,7 @@ def _back(request: Request, sender_id: str, message: str = "") -> Response:
 
 
 @protected()
-def mark_reviewed(
-    request: Request, conn: Connection, session: Session, form: dict
-) -> Response:
+def mark_reviewed(request: Request, conn: Connection, session: Session, form: dict) -> Response:
     sender_id = form.get("sender_id", "")
     if not _sender_exists(conn, sender_id):
         return PlainTextResponse("No such conversation.", 404)
@@ -325,17 +309,13 @@ def _event_id(form: dict) -> int | None:
 
 
 @protected()
-def correct(
-    request: Request, conn: Connection, session: Session, form: dict
-) -> Response:
+def correct(request: Request, conn: Connection, session: Session, form: dict) -> Response:
     event_id = _event_id(form)
     if event_id is None:
         return PlainTextResponse("No such message.", 404)
     intent = form.get("intent", "")
     try:
-        sender_id = corrections.correct(
-            conn, event_id, intent, _choices(request), session.user.username
-        )
+        sender_id = corrections.correct(conn, event_id, intent, _choices(request), session.user.username)
     except LookupError:
         return PlainTextResponse("No such message.", 404)
     except ValueError as error:
@@ -345,24 +325,18 @@ def correct(
 
 
 @protected(admin=True)
-def reveal(
-    request: Request, conn: Connection, session: Session, form: dict
-) -> Response:
+def reveal(request: Request, conn: Connection, session: Session, form: dict) -> Response:
     event_id = _event_id(form)
     row = None
     if event_id is not None:
-        query = select(events).where(
-            events.c.id == event_id, events.c.type_name == "user"
-        )
+        query = select(events).where(events.c.id == event_id, events.c.type_name == "user")
         row = conn.execute(query).first()
     if row is None:
         return PlainTextResponse("No such message.", 404)
     from web.console.messages import parse_user
 
     message = parse_user(dict(row._mapping), low_confidence=0.0)
-    audit.record(
-        conn, session.user.username, "reveal", f"event:{event_id}", row.sender_id
-    )
+    audit.record(conn, session.user.username, "reveal", f"event:{event_id}", row.sender_id)
     return _page(request, session, "reveal.html", message=message, quote=quote)
 
 
@@ -370,9 +344,7 @@ def reveal(
 
 
 @protected()
-def export_csv(
-    request: Request, conn: Connection, session: Session, form: dict
-) -> Response:
+def export_csv(request: Request, conn: Connection, session: Session, form: dict) -> Response:
     filters, found = _filtered(request, conn)
     audit.record(
         conn, session.user.username, "export_csv", detail=f"{filters.query_string(page='')}"
@@ -386,26 +358,18 @@ def export_csv(
 
 
 @protected()
-def export_corrections(
-    request: Request, conn: Connection, session: Session, form: dict
-) -> Response:
+def export_corrections(request: Request, conn: Connection, session: Session, form: dict) -> Response:
     found = corrections.all_corrections(conn)
-    audit.record(
-        conn, session.user.username, "export_nlu", detail=f"corrections={len(found)}"
-    )
+    audit.record(conn, session.user.username, "export_nlu", detail=f"corrections={len(found)}")
     return Response(
         exports.nlu_yaml(found),
         media_type="application/x-yaml; charset=utf-8",
-        headers={
-            "Content-Disposition": 'attachment; filename="console_corrections.yml"'
-        },
+        headers={"Content-Disposition": 'attachment; filename="console_corrections.yml"'},
     )
 
 
 @protected(admin=True)
-def audit_page(
-    request: Request, conn: Connection, session: Session, form: dict
-) -> Response:
+def audit_page(request: Request, conn: Connection, session: Session, form: dict) -> Response:
     raw = request.query_params.get("page", "1")
     number = max(1, min(int(raw), 100_000)) if raw.isdigit() else 1
     entries = audit.entries(conn, limit=100, offset=(number - 1) * 100)

@@ -38,11 +38,7 @@ def faq_keys(domain_path: Path | None = None) -> list[str]:
     except (OSError, yaml.YAMLError):
         return sorted(CONTRACT_KEYS)
     responses = domain.get("responses") or {}
-    keys = sorted(
-        name.split("/", 1)[1]
-        for name in responses
-        if str(name).startswith("utter_faq/")
-    )
+    keys = sorted(name.split("/", 1)[1] for name in responses if str(name).startswith("utter_faq/"))
     return keys or sorted(CONTRACT_KEYS)
 
 

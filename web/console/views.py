@@ -42,6 +42,4 @@ _env = make_environment()
 
 
 def render(name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    return HTMLResponse(
-        _env.get_template(name).render(**context), status_code=status_code
-    )
+    return HTMLResponse(_env.get_template(name).render(**context), status_code=status_code)

@@ -19,9 +19,7 @@ from web.console.db import make_engine
 from web.console.routes import create_console
 from web.console.tables import metadata
 
-PG_SERVER = os.environ.get(
-    "CRS_TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432"
-)
+PG_SERVER = os.environ.get("CRS_TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432")
 PASSWORD = "correct horse battery staple"
 
 
@@ -50,9 +48,7 @@ def postgres_url() -> Iterator[str]:
     yield base
     with admin.connect() as conn:
         conn.execute(
-            text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"
-            ),
+            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
             {"n": name},
         )
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))

@@ -48,9 +48,7 @@ def user(
             "intent_name": intent, "action_name": None, "data": json.dumps(data)}  # fmt: skip
 
 
-def bot(
-    sender: str, text: str, ts: float | None = None, buttons: list | None = None
-) -> dict:
+def bot(sender: str, text: str, ts: float | None = None, buttons: list | None = None) -> dict:
     ts = time.time() if ts is None else ts
     data = {"event": "bot", "timestamp": ts, "text": text, "data": {"buttons": buttons}}
     return {"sender_id": sender, "type_name": "bot", "timestamp": ts,
@@ -67,15 +65,11 @@ def action(sender: str, name: str, ts: float | None = None) -> dict:
 def insert_rows(conn: Connection, rows: list[dict]) -> list[int]:
     ids = []
     for row in rows:
-        ids.append(
-            int(conn.execute(insert(events).values(**row)).inserted_primary_key[0])
-        )
+        ids.append(int(conn.execute(insert(events).values(**row)).inserted_primary_key[0]))
     return ids
 
 
-def sample_conversations(
-    conn: Connection, now: float | None = None
-) -> dict[str, list[int]]:
+def sample_conversations(conn: Connection, now: float | None = None) -> dict[str, list[int]]:
     """Four conversations covering every flag; returns event ids per sender."""
     now = time.time() if now is None else now
     down = [{"entity": "feedback_value", "value": "down"}]

@@ -62,28 +62,15 @@ def test_csv_one_row_per_message_redacted_and_formula_safe(engine, samples) -> N
     from web.console.conversations import load_conversations
 
     with engine.begin() as conn:
-        rows = list(
-            csv.DictReader(
-                io.StringIO(conversations_csv(load_conversations(conn, 0.6)))
-            )
-        )
+        rows = list(csv.DictReader(io.StringIO(conversations_csv(load_conversations(conn, 0.6)))))
     assert len(rows) == 10  # user, bot and feedback messages; actions are not rows
     texts = " ".join(r["text"] for r in rows)
     assert "Liam" not in texts and "555-123-4567" not in texts
-    urgent = [
-        r for r in rows if r["conversation_id"] == "urgent-1" and r["sender"] == "user"
-    ]
-    assert (
-        urgent[0]["flags"] == "urgent"
-        and urgent[0]["intent"] == "report_urgent_symptom"
-    )
-    assert any(
-        r["text"] == "feedback: down" and r["flags"] == "thumbs_down" for r in rows
-    )
+    urgent = [r for r in rows if r["conversation_id"] == "urgent-1" and r["sender"] == "user"]
+    assert urgent[0]["flags"] == "urgent" and urgent[0]["intent"] == "report_urgent_symptom"
+    assert any(r["text"] == "feedback: down" and r["flags"] == "thumbs_down" for r in rows)
     out = conversations_csv([])
-    assert out.splitlines()[0].startswith(
-        "conversation_id,time,sender,text,intent,confidence"
-    )
+    assert out.splitlines()[0].startswith("conversation_id,time,sender,text,intent,confidence")
 
 
 def test_csv_cells_cannot_start_a_formula() -> None:

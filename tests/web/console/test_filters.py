@@ -58,13 +58,9 @@ def test_invalid_values_are_reported_and_ignored() -> None:
 
 
 def test_query_string_round_trip_and_pagination() -> None:
-    filters = parse_filters(
-        {"flag": "urgent", "date_from": "2023-01-02", "page": "2"}, TOPICS
-    )
+    filters = parse_filters({"flag": "urgent", "date_from": "2023-01-02", "page": "2"}, TOPICS)
     assert filters.date_from == date(2023, 1, 2)
-    again = parse_filters(
-        dict(p.split("=") for p in filters.query_string().split("&")), TOPICS
-    )
+    again = parse_filters(dict(p.split("=") for p in filters.query_string().split("&")), TOPICS)
     assert again.flag == "urgent" and again.page == 2
     page = paginate(CONVS, 2, 2)
     assert [c.sender_id for c in page.items] == ["c"]

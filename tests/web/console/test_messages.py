@@ -13,9 +13,7 @@ def _rows(*rows: dict) -> list[dict]:
 
 
 def test_faq_message_has_topic_and_confidences() -> None:
-    rows = _rows(
-        rasa_rows.user("s", "what is crs", "faq", 0.97, "faq/what_is_crs", 0.93)
-    )
+    rows = _rows(rasa_rows.user("s", "what is crs", "faq", 0.97, "faq/what_is_crs", 0.93))
     [message] = build_messages(rows, 0.6)
     assert message.topic == "what_is_crs"
     assert message.chosen == "faq/what_is_crs"
@@ -29,9 +27,7 @@ def test_flags() -> None:
         rasa_rows.user("s", "is it sunny", "out_of_scope"),
         rasa_rows.user("s", "blorp", "nlu_fallback", 0.2),
         rasa_rows.user("s", "when", "faq", 0.9, "faq/when_does_crs_start", 0.4),
-        rasa_rows.user(
-            "s", "his temp is 39.5", "faq", 0.9, "faq/symptoms_general", 0.9
-        ),
+        rasa_rows.user("s", "his temp is 39.5", "faq", 0.9, "faq/symptoms_general", 0.9),
         rasa_rows.action("s", "action_respond_urgent"),
         rasa_rows.user("s", "???", "greet", 0.9),
         rasa_rows.action("s", "action_default_fallback"),

@@ -15,9 +15,7 @@ def test_upgrade_creates_console_tables_only_and_downgrade_removes_them(
     migrate.upgrade(database_url)  # idempotent
     migrate.downgrade(database_url)
     after = set(inspect(engine).get_table_names())
-    assert not any(
-        n.startswith("console_") and n != "console_alembic_version" for n in after
-    )
+    assert not any(n.startswith("console_") and n != "console_alembic_version" for n in after)
     assert "events" in after
     migrate.upgrade(database_url)
     engine.dispose()

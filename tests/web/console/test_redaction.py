@@ -25,9 +25,7 @@ CASES = [
 
 
 @pytest.mark.parametrize(("kind", "text", "secret"), CASES, ids=[c[0] for c in CASES])
-def test_each_kind_of_personal_data_is_redacted(
-    kind: str, text: str, secret: str
-) -> None:
+def test_each_kind_of_personal_data_is_redacted(kind: str, text: str, secret: str) -> None:
     assert secret not in redact(text)
     assert "<" in redact(text)
 

@@ -47,7 +47,5 @@ def run_migrations_online() -> None:
 
 
 if context.is_offline_mode():
-    raise SystemExit(
-        "The console's migrations run online only (python -m web.console.cli migrate)."
-    )
+    raise SystemExit("The console's migrations run online only (python -m web.console.cli migrate).")
 run_migrations_online()

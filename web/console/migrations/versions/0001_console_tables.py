@@ -29,9 +29,7 @@ def upgrade() -> None:
     op.create_table(
         "console_sessions",
         sa.Column("token_hash", sa.String(64), primary_key=True),
-        sa.Column(
-            "user_id", sa.Integer, sa.ForeignKey("console_users.id"), nullable=False
-        ),
+        sa.Column("user_id", sa.Integer, sa.ForeignKey("console_users.id"), nullable=False),
         sa.Column("csrf_token", sa.String(64), nullable=False),
         sa.Column("created_at", sa.Float, nullable=False),
         sa.Column("last_seen", sa.Float, nullable=False),
