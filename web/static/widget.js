@@ -134,7 +134,6 @@
     if (!state.sender) state = { sender: newSenderId(), transcript: [], open: false };
     var busy = false;
 
-    applyColours(container, data);
     ensureStylesheet(server);
 
     // Build the DOM once.
@@ -182,6 +181,7 @@
     ]);
     var root = el("div", { class: "crs-widget " + (cfg.floating ? "crs-widget--floating" : "crs-widget--inline") },
       [launcher, panel]);
+    applyColours(root, data);
     container.textContent = "";
     container.appendChild(root);
 
@@ -432,13 +432,13 @@
     }
   }
 
-  function applyColours(container, data) {
+  function applyColours(root, data) {
     [["colorPrimary", "--crs-primary"], ["colorOnPrimary", "--crs-on-primary"],
       ["colorUrgent", "--crs-urgent"], ["colorUserBubble", "--crs-user-bubble"]]
       .forEach(function (pair) {
         var value = data[pair[0]];
         if (value && window.CSS && CSS.supports("color", value)) {
-          container.style.setProperty(pair[1], value);
+          root.style.setProperty(pair[1], value);
         }
       });
   }
