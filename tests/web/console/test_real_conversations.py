@@ -67,7 +67,7 @@ def filled_database(request: pytest.FixtureRequest, tmp_path_factory) -> Iterato
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         url = admin.url.set(database=name).render_as_string(hide_password=False)
     try:
-        with start_stack(database_url=url, gateway=False) as stack:
+        with start_stack(database_url=url, gateway=False, timeout=600) as stack:
             for sender, messages in CONVERSATIONS.items():
                 for message in messages:
                     assert _say(stack.rasa_url, sender, message), message

@@ -1,0 +1,71 @@
+"""Unit tests of the red-flag matcher on the project's spaCy pipeline."""
+
+import pytest
+
+from assistant.red_flags import find_red_flags, is_emergency
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("his temp is 39.5 and he's confused, is that CRS?", "confusion"),
+        ("my daughter is having a seizure", "seizure"),
+        ("she cant breathe", "breathing"),
+        ("my babys lips r blue", "breathing"),
+        ("Liam is having a fit", "seizure"),
+        ("he wont wake up", "consciousness"),
+        ("temp 39.8 day 5 after kymriah", "fever"),
+        ("fever of 103F after car t", "fever"),
+        ("help my son cant breathe", "breathing"),
+        ("her heart is racing", "heart"),
+        ("he's slurring his words", "speech"),
+        ("shes shakin n wont stop", "seizure"),
+        ("high fever after kymria", "fever"),
+        ("is it crs if my son is seeing things right now", "confusion"),
+    ],
+)
+def test_reports_happening_now_are_flagged(nlp, text, category):
+    flags = find_red_flags(nlp(text))
+    assert category in {flag.category for flag in flags}, flags
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can CRS cause seizures?",
+        "is confusion a symptom of crs",
+        "what should i do if she gets a fever after car t?",
+        "will he have seizures?",
+        "does crs make kids confused",
+        "what temperature counts as a fever",
+        "seizure prevention crs",
+        "my friend's son had seizures after car t, is that common?",
+        "how long does the fever last",
+        "what are the signs of crs",
+    ],
+)
+def test_general_questions_are_not_flagged(nlp, text):
+    assert find_red_flags(nlp(text)) == []
+
+
+def test_only_breathing_seizure_and_waking_are_emergencies(nlp):
+    assert is_emergency(find_red_flags(nlp("my son cant breathe")))
+    assert is_emergency(find_red_flags(nlp("she is having a seizure")))
+    assert is_emergency(find_red_flags(nlp("he won't wake up")))
+    assert not is_emergency(find_red_flags(nlp("his temp is 39.5")))
+    assert not is_emergency(find_red_flags(nlp("she is confused")))
+
+
+def test_a_normal_temperature_is_not_a_fever(nlp):
+    assert find_red_flags(nlp("his temp is 37.2")) == []
+
+
+def test_each_clause_is_judged_on_its_own(nlp):
+    flags = find_red_flags(nlp("can crs cause seizures? my son is having a seizure now"))
+    assert [f.text for f in flags] == ["seizure"]  # only the second clause is a report
+    assert find_red_flags(nlp("can crs cause seizures? what about fever?")) == []
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\x00\x01", "<script>alert(1)</script>", "🙂" * 500, "a" * 5000])
+def test_odd_input_never_raises(nlp, text):
+    assert isinstance(find_red_flags(nlp(text)), list)

@@ -1,0 +1,53 @@
+"""Conversation tests (tests/test_*.yml) with `rasa test`, and their replies over REST."""
+
+import os
+import subprocess
+import uuid
+
+import yaml
+
+from tests.helpers import ROOT
+from tests.model.conftest import send
+
+STORY_FILES = sorted(ROOT.glob("tests/test_*.yml"))
+
+
+def test_conversation_stories_pass_with_fail_on_prediction_errors(live_bot, tmp_path):
+    endpoints = tmp_path / "endpoints.yml"
+    endpoints.write_text(f'action_endpoint:\n  url: "{live_bot.actions_url}/webhook"\n', encoding="utf-8")
+    result = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "rasa"), "test", "core", "--model", str(ROOT / "models" / "crs.tar.gz"),
+         "--stories", "tests", "--endpoints", str(endpoints), "--fail-on-prediction-errors",
+         "--out", str(ROOT / "results" / "core")],
+        cwd=ROOT, capture_output=True, text=True, timeout=900,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "RASA_TELEMETRY_ENABLED": "false"},
+    )
+    failed = ROOT / "results" / "core" / "failed_test_stories.yml"
+    details = failed.read_text(encoding="utf-8") if failed.exists() else result.stdout[-4000:]
+    assert result.returncode == 0, details
+
+
+def user_turns(path):
+    stories = yaml.safe_load(path.read_text(encoding="utf-8"))["stories"]
+    for story in stories:
+        yield story["story"], [step["user"].strip() for step in story["steps"] if "user" in step]
+
+
+def test_every_reply_in_every_conversation_names_the_care_team(live_bot):
+    checked = 0
+    for path in STORY_FILES:
+        for story, messages in user_turns(path):
+            sender = f"conv-{uuid.uuid4().hex}"
+            for message in messages:
+                replies = [m for m in send(live_bot, sender, message) if "text" in m]
+                assert replies, (story, message)
+                for reply in replies:
+                    assert "care team" in reply["text"], (story, message, reply["text"])
+                    assert "{" not in reply["text"], reply["text"]  # every slot filled
+                    checked += 1
+    assert checked > 40
+
+
+def test_contact_details_come_from_the_deployment_settings(live_bot):
+    [reply, *_] = send(live_bot, f"conv-{uuid.uuid4().hex}", "what is crs")
+    assert "call the phone number on your discharge papers" in reply["text"]
