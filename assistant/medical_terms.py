@@ -171,6 +171,9 @@ SYMPTOM_TOKEN_PATTERNS: Dict[str, List[List[Dict[str, object]]]] = {
         [{"NORM": {"IN": ["passed", "passing", "passes", "blanking", "blanked", "blacking", "blacked",
                           "blacks", "zoning", "zoned"]}}, {"LOWER": "out"}],
         [{"LOWER": {"IN": ["barely", "hardly"]}}, {"LOWER": {"IN": ["wake", "rouse", "awake", "responding"]}}],
+        [_CANT, _NOT, {"LOWER": {"IN": ["answer", "answering", "respond", "look"]}},
+         {"LOWER": {"IN": ["me", "us", "anyone"]}}],
+        [{"LOWER": {"IN": ["not", "isnt"]}}, {"LOWER": {"IN": ["answering", "responding", "reacting"]}}],
         [{"LOWER": {"REGEX": "^faint"}}],
         [{"LOWER": {"IN": ["staring", "stares"]}}, {"LOWER": {"IN": ["blankly", "into", "off"]}, "OP": "?"}],
     ],
@@ -186,6 +189,8 @@ SYMPTOM_TOKEN_PATTERNS: Dict[str, List[List[Dict[str, object]]]] = {
         [{"LOWER": "words"}, {"LOWER": {"IN": ["are", "r", "keep"]}, "OP": "?"}, {"LOWER": {"IN": ["coming", "come"]}},
          {"LOWER": "out"}, {"LOWER": {"IN": ["wrong", "weird", "jumbled", "funny"]}}],
         [{"LOWER": {"REGEX": "^slurr"}}],
+        [{"LOWER": "words"}, {"LOWER": {"IN": ["are", "r", "all", "so", "coming"]}, "OP": "*"},
+         {"LOWER": {"IN": ["jumbled", "mixed", "garbled", "wrong", "muddled"]}}],
         [{"LOWER": {"REGEX": "^drool"}}],
     ],
     "heart": [
@@ -197,6 +202,7 @@ SYMPTOM_TOKEN_PATTERNS: Dict[str, List[List[Dict[str, object]]]] = {
     "fever": [
         [{"LOWER": {"IN": ["high", "bad", "spiking"]}}, {"LOWER": {"IN": ["fever", "temp", "temperature"]}}],
         [{"NORM": {"IN": ["burning", "burnin"]}}, {"LOWER": "up"}],
+        [{"LOWER": {"IN": ["shivering", "shaking", "shivers"]}}, {"LOWER": {"IN": ["non", "nonstop", "badly"]}}],
     ],
     "other": [
         [{"NORM": {"IN": ["vomiting", "throwing", "puking"]}}, {"LOWER": {"IN": ["up", "non", "nonstop", "and"]}, "OP": "?"}],

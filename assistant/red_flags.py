@@ -44,7 +44,10 @@ STATE_WORDS = frozenset({
 })
 HYPOTHETICAL = frozenset({"if", "whether", "incase", "unless", "hypothetically"})
 MODALS = frozenset({"will", "would", "could", "might", "may", "should", "can", "shall", "does", "do"})
-NEGATIONS = frozenset({"n't", "nt", "not", "cannot"})
+NEGATIONS = frozenset({"n't", "nt", "not", "cannot", "barely", "hardly"})
+NOT_NAMES = frozenset({"crs", "it", "this", "that", "kids", "children", "patients", "people", "doctors",
+                       "they", "there", "what", "whats", "which", "how", "why", "when", "who", "where"})
+FUTURE_RE = re.compile(r"\b(going to|gonna|likely to|expected to)\b")
 NOW_WORDS = frozenset({"now", "currently", "tonight", "help", "911", "emergency", "asap", "urgent"})
 QUESTION_OPENERS = frozenset({"what", "which", "how", "why", "when", "who", "where"})
 TEMPERATURE_WORDS = frozenset({"temp", "temperature", "fever", "degrees", "deg", "°", "febrile", "thermometer"})
@@ -134,6 +137,9 @@ def _is_hypothetical(clause: Span, symptoms: Sequence[Span], measured_at: Option
         return not _has_now_word(clause)
     starts = [s.start for s in symptoms] + ([measured_at] if measured_at is not None else [])
     first_symptom = min(starts, default=clause.end)
+    before = clause.doc[clause.start : first_symptom].text.lower()
+    if FUTURE_RE.search(before):  # "is my son going to have seizures"
+        return not _has_now_word(clause)
     # "can CRS cause seizures", "will he get a fever": an un-negated modal before the symptom.
     for token in clause:
         if token.i >= first_symptom:
@@ -192,13 +198,15 @@ def _is_state_word(token: Token) -> bool:
 
 
 def _looks_like_name(token: Token, index: int) -> bool:
-    """A capitalised word used as a subject ("Liam is having a fit")."""
-    if not token.is_title or not token.is_alpha or len(token) < 3:
+    """A first name used as a subject ("Liam is having a fit", "noah just had a fit")."""
+    if not token.is_alpha or len(token) < 3 or token.ent_type_ or token.is_stop:
         return False
-    if token.lower_ in QUESTION_OPENERS or token.lower_ in MODALS or token.lower_ in HYPOTHETICAL:
+    if not (token.is_title or index == 0):
+        return False
+    if token.lower_ in NOT_NAMES or token.lower_ in MODALS or token.lower_ in HYPOTHETICAL:
         return False
     nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
-    return nxt is not None and _is_state_word(nxt)
+    return nxt is not None and (_is_state_word(nxt) or nxt.lower_ == "'s")
 
 
 TOPIC_WORDS = frozenset({"prevention", "prevent", "medicine", "medication", "meds", "drug", "drugs",
