@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -121,3 +122,10 @@ class StubRasa:
                 Route("/webhooks/rest/webhook", webhook, methods=["POST"]),
             ]
         )
+
+
+def run_async(fn: Any, *args: Any) -> Any:
+    """Run an async function to completion in a fresh thread, so it works even while
+    Playwright's sync API holds an event loop in the test thread."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(anyio.run, fn, *args).result()

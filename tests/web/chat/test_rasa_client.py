@@ -1,8 +1,7 @@
 import time
 
-import anyio
 import pytest
-from webtest_support import StubRasa, closed_port_url
+from webtest_support import StubRasa, closed_port_url, run_async
 
 from web.chat.errors import ChatError
 from web.chat.rasa_client import RasaClient
@@ -16,7 +15,7 @@ def _send(url: str, timeout: float = 1.0, message: str = "what is crs") -> objec
         finally:
             await client.aclose()
 
-    return anyio.run(go)
+    return run_async(go)
 
 
 def _is_up(url: str) -> bool:
@@ -27,7 +26,7 @@ def _is_up(url: str) -> bool:
         finally:
             await client.aclose()
 
-    return anyio.run(go)
+    return run_async(go)
 
 
 def test_posts_to_the_rest_webhook(stub_rasa: StubRasa) -> None:

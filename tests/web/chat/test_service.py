@@ -1,6 +1,5 @@
-import anyio
 import pytest
-from webtest_support import StubRasa
+from webtest_support import StubRasa, run_async
 
 from web.chat import service
 from web.chat.errors import ChatError
@@ -15,7 +14,7 @@ def _run(stub: StubRasa, fn, *args):  # type: ignore[no-untyped-def]
         finally:
             await client.aclose()
 
-    return anyio.run(go)
+    return run_async(go)
 
 
 def test_ask_cleans_the_message_and_shapes_the_answer(stub_rasa: StubRasa) -> None:
