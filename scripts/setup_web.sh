@@ -16,13 +16,14 @@ if ! stamp_ok .venv-web/.installed "$web_hash"; then
   echo "$web_hash" > .venv-web/.installed
 fi
 
-# 2. Debian's Chromium for Playwright (never `playwright install`).
-if [ ! -x /usr/bin/chromium ]; then
+# 2. Debian's Chromium for Playwright (never `playwright install`), and an emoji font
+#    so screenshots show the feedback thumbs.
+if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/truetype/noto ]; then
   echo "==> installing Debian's chromium"
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null
 fi
 
 # 3. npm packages (axe-core) from the committed lock file.

@@ -1,4 +1,8 @@
+import unicodedata
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from web.chat.errors import ChatError
 from web.chat.validation import (
@@ -83,3 +87,17 @@ def test_message_ids() -> None:
     assert check_message_id("abc123") == "abc123"
     with pytest.raises(ChatError):
         check_message_id("<script>")
+
+
+@settings(max_examples=2000, deadline=None, database=None)
+@given(st.text(max_size=1100))
+def test_cleaned_messages_are_safe_to_forward(text: str) -> None:
+    try:
+        cleaned = clean_message(text, 1000)
+    except ChatError as error:
+        assert error.code in ("empty_message", "message_too_long")
+        return
+    assert cleaned and cleaned == cleaned.strip()
+    assert not cleaned.startswith("/")
+    assert len(cleaned) <= 1000
+    assert all(c == "\n" or unicodedata.category(c) not in ("Cc", "Cf", "Cs", "Co", "Cn") for c in cleaned)
