@@ -4,7 +4,7 @@ Rasa's default asks "Did you mean 'faq'?"; this one offers the closest FAQ topic
 as quick-reply buttons instead. Tapping one asks that topic's question.
 """
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -14,11 +14,11 @@ from actions.logic import closest_topics, topic_buttons
 
 
 class ActionDefaultAskAffirmation(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_default_ask_affirmation"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         buttons = topic_buttons(closest_topics(tracker.latest_message))
         dispatcher.utter_message(response="utter_ask_affirmation", buttons=buttons)

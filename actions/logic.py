@@ -25,7 +25,7 @@ def contact_slots(settings: Settings) -> Dict[str, str]:
 
 
 def urgent_level(parse_data: Mapping[str, Any]) -> str:
-    """"emergency" when a red flag calls for emergency services, else "urgent"."""
+    """ "emergency" when a red flag calls for emergency services, else "urgent"."""
     flags = parse_data.get("red_flags") or []
     return "emergency" if any(flag.get("emergency") for flag in flags) else "urgent"
 

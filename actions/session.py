@@ -1,6 +1,6 @@
 """action_session_start: fills the care-team and emergency slots from the settings."""
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
@@ -11,11 +11,11 @@ from assistant.settings import get_settings
 
 
 class ActionSessionStart(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_session_start"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         slots = [SlotSet(name, value) for name, value in contact_slots(get_settings()).items()]
         return [SessionStarted(), *slots, ActionExecuted("action_listen")]

@@ -28,29 +28,128 @@ from assistant.medical_terms import EMERGENCY_CATEGORIES
 SYMPTOM_LABEL = "symptom"
 
 CLAUSE_BREAKS = frozenset({".", "?", "!", ";", ",", "\n", "and", "but", "so", "also", "plus", "then", "&"})
-CHILD_NOUNS = frozenset({
-    "son", "daughter", "kid", "kiddo", "child", "baby", "boy", "girl", "toddler",
-    "teen", "teenager", "infant", "lo", "bub", "grandson", "granddaughter", "sister",
-    "brother", "he", "she", "hes", "shes", "they", "theyre", "sn", "lil", "babys", "kids",
-})
+CHILD_NOUNS = frozenset(
+    {
+        "son",
+        "daughter",
+        "kid",
+        "kiddo",
+        "child",
+        "baby",
+        "boy",
+        "girl",
+        "toddler",
+        "teen",
+        "teenager",
+        "infant",
+        "lo",
+        "bub",
+        "grandson",
+        "granddaughter",
+        "sister",
+        "brother",
+        "he",
+        "she",
+        "hes",
+        "shes",
+        "they",
+        "theyre",
+        "sn",
+        "lil",
+        "babys",
+        "kids",
+    }
+)
 OBJECT_PRONOUNS = frozenset({"him", "her", "his", "them"})
 POSSESSIVES = frozenset({"my", "our", "his", "her", "ma", "their"})
-STATE_WORDS = frozenset({
-    "is", "'s", "s", "are", "'re", "was", "were", "has", "have", "'ve", "had", "keeps",
-    "kept", "started", "starts", "just", "ca", "can't", "cant", "cannot", "wo", "won't",
-    "wont", "isnt", "r", "keep", "cnt", "n't", "nt", "not", "does", "doesnt", "looks", "seems", "feels",
-    "got", "gets", "been", "woke", "went", "turned", "became", "suddenly", "still",
-    "now", "really", "very", "so", "acting", "having", "being", "getting",
-})
+STATE_WORDS = frozenset(
+    {
+        "is",
+        "'s",
+        "s",
+        "are",
+        "'re",
+        "was",
+        "were",
+        "has",
+        "have",
+        "'ve",
+        "had",
+        "keeps",
+        "kept",
+        "started",
+        "starts",
+        "just",
+        "ca",
+        "can't",
+        "cant",
+        "cannot",
+        "wo",
+        "won't",
+        "wont",
+        "isnt",
+        "r",
+        "keep",
+        "cnt",
+        "n't",
+        "nt",
+        "not",
+        "does",
+        "doesnt",
+        "looks",
+        "seems",
+        "feels",
+        "got",
+        "gets",
+        "been",
+        "woke",
+        "went",
+        "turned",
+        "became",
+        "suddenly",
+        "still",
+        "now",
+        "really",
+        "very",
+        "so",
+        "acting",
+        "having",
+        "being",
+        "getting",
+    }
+)
 HYPOTHETICAL = frozenset({"if", "whether", "incase", "unless", "hypothetically"})
 MODALS = frozenset({"will", "would", "could", "might", "may", "should", "can", "shall", "does", "do"})
 NEGATIONS = frozenset({"n't", "nt", "not", "cannot", "barely", "hardly"})
-NOT_NAMES = frozenset({"crs", "it", "this", "that", "kids", "children", "patients", "people", "doctors",
-                       "they", "there", "what", "whats", "which", "how", "why", "when", "who", "where"})
+NOT_NAMES = frozenset(
+    {
+        "crs",
+        "it",
+        "this",
+        "that",
+        "kids",
+        "children",
+        "patients",
+        "people",
+        "doctors",
+        "they",
+        "there",
+        "what",
+        "whats",
+        "which",
+        "how",
+        "why",
+        "when",
+        "who",
+        "where",
+    }
+)
 FUTURE_RE = re.compile(r"\b(going to|gonna|likely to|expected to)\b")
 NOW_WORDS = frozenset({"now", "currently", "tonight", "help", "911", "emergency", "asap", "urgent"})
 QUESTION_OPENERS = frozenset({"what", "which", "how", "why", "when", "who", "where"})
-TEMPERATURE_WORDS = frozenset({"temp", "temperature", "fever", "degrees", "deg", "°", "febrile", "thermometer"})
+TEMPERATURE_WORDS = frozenset(
+    {"temp", "temperature", "fever", "degrees", "deg", "°", "febrile", "thermometer"}
+)
 MEASURE_RE = re.compile(r"^(\d{2,3}(?:[.,]\d)?)\s*(?:°|º)?\s*([cf])?$", re.IGNORECASE)
 
 
@@ -108,8 +207,11 @@ def _inside_symptom(token: Token) -> bool:
 
 
 def _clause_flags(doc: Doc, clause: Span) -> List[RedFlag]:
-    symptoms = [ent for ent in doc.ents if ent.label_ == SYMPTOM_LABEL
-                and ent.start >= clause.start and ent.end <= clause.end]
+    symptoms = [
+        ent
+        for ent in doc.ents
+        if ent.label_ == SYMPTOM_LABEL and ent.start >= clause.start and ent.end <= clause.end
+    ]
     measured_token = _measured_fever(clause)
     measured = measured_token.text if measured_token is not None else None
     if not symptoms and not measured:
@@ -209,15 +311,54 @@ def _looks_like_name(token: Token, index: int) -> bool:
     return nxt is not None and (_is_state_word(nxt) or nxt.lower_ == "'s")
 
 
-TOPIC_WORDS = frozenset({"prevention", "prevent", "medicine", "medication", "meds", "drug", "drugs",
-                         "symptom", "symptoms", "sign", "signs", "risk", "mean", "meaning",
-                         "cause", "causes", "info", "information", "effects", "normal"})
-FILLERS = frozenset({"help", "omg", "pls", "please", "urgent", "hi", "hello", "a", "the", "very",
-                     "really", "severe", "bad", "high", "sudden", "new"})
+TOPIC_WORDS = frozenset(
+    {
+        "prevention",
+        "prevent",
+        "medicine",
+        "medication",
+        "meds",
+        "drug",
+        "drugs",
+        "symptom",
+        "symptoms",
+        "sign",
+        "signs",
+        "risk",
+        "mean",
+        "meaning",
+        "cause",
+        "causes",
+        "info",
+        "information",
+        "effects",
+        "normal",
+    }
+)
+FILLERS = frozenset(
+    {
+        "help",
+        "omg",
+        "pls",
+        "please",
+        "urgent",
+        "hi",
+        "hello",
+        "a",
+        "the",
+        "very",
+        "really",
+        "severe",
+        "bad",
+        "high",
+        "sudden",
+        "new",
+    }
+)
 
 
 def _is_statement_fragment(doc: Doc, clause: Span, symptoms: Sequence[Span]) -> bool:
-    """"high fever after kymriah", "cant breathe": a symptom stated, nothing asked."""
+    """ "high fever after kymriah", "cant breathe": a symptom stated, nothing asked."""
     if "?" in doc.text or not symptoms:
         return False
     if any(t.lower_ in QUESTION_OPENERS or t.lower_ in MODALS for t in doc):

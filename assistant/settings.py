@@ -28,16 +28,12 @@ class Settings:
     database_url: str
 
     @classmethod
-    def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "Settings":
+    def from_env(cls, env: Optional[Mapping[str, str]] = None) -> Settings:
         env = os.environ if env is None else env
         phone = env.get("CRS_CARE_TEAM_PHONE", "").strip() or None
         contact = env.get("CRS_CARE_TEAM_CONTACT", "").strip()
         if not contact:
-            contact = (
-                f"call them at {phone}"
-                if phone
-                else "call the phone number on your discharge papers"
-            )
+            contact = f"call them at {phone}" if phone else "call the phone number on your discharge papers"
         emergency = env.get("CRS_EMERGENCY_NUMBER", "").strip() or "911"
         database_url = env.get("CRS_DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
         return cls(

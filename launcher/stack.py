@@ -28,7 +28,6 @@ RASA_BIN = ROOT / ".venv" / "bin"
 WEB_BIN = ROOT / ".venv-web" / "bin"
 MODEL = ROOT / "models" / "crs.tar.gz"
 DEFAULT_ACTIONS_URL = "http://127.0.0.1:5055/webhook"
-RASA_READY_LINE = "Rasa server is up and running"
 QUIET_ENV = {
     "TF_CPP_MIN_LOG_LEVEL": "3",
     "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
@@ -54,17 +53,21 @@ class Service:
     command: List[str]
     env: Dict[str, str]
     log_path: Path
-    ready: Callable[["Service"], bool]
+    ready: Callable[[Service], bool]
     process: Optional[subprocess.Popen] = None  # type: ignore[type-arg]
 
     def start(self, timeout: float) -> None:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        log = open(self.log_path, "ab")
-        self.process = subprocess.Popen(
-            self.command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True,
-        )
-        log.close()
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                self.command,
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -108,7 +111,7 @@ class Stack:
     def start_rasa(self) -> None:
         self.services["rasa"].start(self.timeout)
 
-    def __enter__(self) -> "Stack":
+    def __enter__(self) -> Stack:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -121,15 +124,6 @@ def _http_ok(url: str) -> bool:
             return 200 <= response.status < 500
     except (urllib.error.URLError, OSError):
         return False
-
-
-def _log_has(line: str) -> Callable[[Service], bool]:
-    def check(service: Service) -> bool:
-        try:
-            return line in service.log_path.read_text(errors="replace")
-        except FileNotFoundError:
-            return False
-    return check
 
 
 def _endpoints_file(actions_url: str, directory: Path) -> Path:
@@ -174,22 +168,43 @@ def start_stack(
         ),
         "rasa": Service(
             "Rasa server",
-            [str(RASA_BIN / "rasa"), "run", "--model", str(model), "--endpoints", str(endpoints),
-             "--credentials", str(ROOT / "credentials.yml"), "--interface", "127.0.0.1",
-             "--port", str(rasa_port)],
+            [
+                str(RASA_BIN / "rasa"),
+                "run",
+                "--model",
+                str(model),
+                "--endpoints",
+                str(endpoints),
+                "--credentials",
+                str(ROOT / "credentials.yml"),
+                "--interface",
+                "127.0.0.1",
+                "--port",
+                str(rasa_port),
+            ],
             env,
             log_dir / "rasa.log",
-            _log_has(RASA_READY_LINE),
+            # Rasa loads the model before it starts listening, so an answer means ready.
+            lambda s: _http_ok(f"{rasa_url}/"),
         ),
     }
     gateway_url = None
     if gateway:
         gateway_port = gateway_port or free_port()
-        gateway_url = f"http://{'127.0.0.1' if gateway_host in ('0.0.0.0', '::') else gateway_host}:{gateway_port}"
+        gateway_url = (
+            f"http://{'127.0.0.1' if gateway_host in ('0.0.0.0', '::') else gateway_host}:{gateway_port}"
+        )
         services["gateway"] = Service(
             "web gateway",
-            [str(WEB_BIN / "uvicorn"), "web.app:create_app", "--factory", "--host", gateway_host,
-             "--port", str(gateway_port)],
+            [
+                str(WEB_BIN / "uvicorn"),
+                "web.app:create_app",
+                "--factory",
+                "--host",
+                gateway_host,
+                "--port",
+                str(gateway_port),
+            ],
             {**env, "CRS_RASA_URL": rasa_url},
             log_dir / "gateway.log",
             lambda s: _http_ok(f"{gateway_url}/"),
@@ -216,8 +231,12 @@ def run(argv: Optional[List[str]] = None) -> int:
     log_dir = ROOT / "var" / "logs"
     print("Starting the action server, Rasa and the web gateway (about a minute)...", flush=True)
     stack = start_stack(
-        gateway=not args.no_gateway, rasa_port=5005, actions_port=5055,
-        gateway_port=args.port, gateway_host=args.host, log_dir=log_dir,
+        gateway=not args.no_gateway,
+        rasa_port=5005,
+        actions_port=5055,
+        gateway_port=args.port,
+        gateway_host=args.host,
+        log_dir=log_dir,
     )
     print(f"\n  Parents' chat:   {stack.gateway_url or '(gateway off)'}/")
     if stack.gateway_url:

@@ -12,8 +12,10 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = ROOT.parent / "shared" / "seeds" / "000_a9651febf63a43ee.txt"
 CONTRACT = ROOT.parent / "shared" / "faq-topics.md"
-DEFAULT_SLOTS = {"care_team_contact": "call the phone number on your discharge papers",
-                 "emergency_number": "911"}
+DEFAULT_SLOTS = {
+    "care_team_contact": "call the phone number on your discharge papers",
+    "emergency_number": "911",
+}
 
 
 def words(text: str) -> List[str]:

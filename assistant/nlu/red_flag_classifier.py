@@ -9,7 +9,7 @@ the urgent action can tell an emergency from an urgent call.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -25,31 +25,29 @@ RED_FLAGS_KEY = "red_flags"
 URGENT_INTENT = "report_urgent_symptom"
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class RedFlagClassifier(GraphComponent):
     """Overrides the intent with the urgent one when a red flag is found."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         return {"intent": URGENT_INTENT}
 
     @staticmethod
-    def required_packages() -> List[Text]:
+    def required_packages() -> List[str]:
         return ["spacy"]
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: Dict[str, Any]) -> None:
         self._intent = config["intent"]
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "RedFlagClassifier":
+    ) -> RedFlagClassifier:
         return cls(config)
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -74,9 +72,7 @@ class RedFlagClassifier(GraphComponent):
         )
         urgent = {"name": self._intent, "confidence": 1.0}
         ranking = [urgent] + [
-            entry
-            for entry in (message.get(INTENT_RANKING_KEY) or [])
-            if entry.get("name") != self._intent
+            entry for entry in (message.get(INTENT_RANKING_KEY) or []) if entry.get("name") != self._intent
         ]
         message.set(INTENT, urgent, add_to_output=True)
         message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)

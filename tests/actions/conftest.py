@@ -15,12 +15,21 @@ def make_tracker(
     entities: Optional[List[Dict[str, Any]]] = None,
     extra: Optional[Dict[str, Any]] = None,
 ) -> Tracker:
-    latest = {"intent": {"name": intent, "confidence": 0.9}, "entities": entities or [], "text": text,
-              **(extra or {})}
+    latest = {
+        "intent": {"name": intent, "confidence": 0.9},
+        "entities": entities or [],
+        "text": text,
+        **(extra or {}),
+    }
     return Tracker(
-        sender_id="test-sender", slots={}, latest_message=latest,
+        sender_id="test-sender",
+        slots={},
+        latest_message=latest,
         events=[{"event": "user", "text": text, "parse_data": latest}],
-        paused=False, followup_action=None, active_loop={}, latest_action_name="action_listen",
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
     )
 
 

@@ -5,13 +5,21 @@ from tests.actions.conftest import make_tracker
 
 
 def selector(*ranking):
-    return {"response_selector": {"faq": {"ranking": [
-        {"intent_response_key": key, "confidence": conf} for key, conf in ranking]}}}
+    return {
+        "response_selector": {
+            "faq": {"ranking": [{"intent_response_key": key, "confidence": conf} for key, conf in ranking]}
+        }
+    }
 
 
 def test_offers_the_closest_topics_as_buttons(dispatcher):
-    extra = selector(("faq/steroids", 0.4), ("faq/il6_blockers", 0.3), ("faq/steroids", 0.1),
-                     ("faq/icu", 0.2), ("faq/source", 0.1))
+    extra = selector(
+        ("faq/steroids", 0.4),
+        ("faq/il6_blockers", 0.3),
+        ("faq/steroids", 0.1),
+        ("faq/icu", 0.2),
+        ("faq/source", 0.1),
+    )
     asyncio.run(ActionDefaultAskAffirmation().run(dispatcher, make_tracker("nlu_fallback", extra=extra), {}))
     [message] = dispatcher.messages
     assert message["response"] == "utter_ask_affirmation"

@@ -14,8 +14,12 @@ def test_breathing_red_flag_gets_the_emergency_reply(dispatcher):
     assert run(tracker, dispatcher) == []
     [message] = dispatcher.messages
     assert message["response"] == "utter_urgent_emergency"
-    assert message["custom"] == {"urgent": True, "level": "emergency", "emergency_number": "112",
-                                 "care_team_phone": "+1 555 0100"}
+    assert message["custom"] == {
+        "urgent": True,
+        "level": "emergency",
+        "emergency_number": "112",
+        "care_team_phone": "+1 555 0100",
+    }
 
 
 def test_fever_red_flag_gets_the_urgent_reply(dispatcher):

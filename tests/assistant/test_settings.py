@@ -17,8 +17,12 @@ def test_phone_number_becomes_the_contact_text():
 
 
 def test_explicit_contact_text_and_emergency_number_win():
-    env = {"CRS_CARE_TEAM_CONTACT": "call the oncology desk at 555-0199", "CRS_CARE_TEAM_PHONE": "555-0100",
-           "CRS_EMERGENCY_NUMBER": "999", "CRS_DATABASE_URL": "postgresql://u@127.0.0.1/crs"}
+    env = {
+        "CRS_CARE_TEAM_CONTACT": "call the oncology desk at 555-0199",
+        "CRS_CARE_TEAM_PHONE": "555-0100",
+        "CRS_EMERGENCY_NUMBER": "999",
+        "CRS_DATABASE_URL": "postgresql://u@127.0.0.1/crs",
+    }
     settings = Settings.from_env(env)
     assert settings.care_team_contact == "call the oncology desk at 555-0199"
     assert settings.emergency_number == "999"

@@ -1,11 +1,14 @@
 """The contract's rules over every response in domain.yml."""
 
+import json
+
 import textstat
 
 from assistant.topics import TOPIC_TITLES
-from tests.helpers import article_ngrams, contract_keys, filled, ngrams, response_texts, words
+from tests.helpers import ROOT, article_ngrams, contract_keys, filled, ngrams, response_texts, words
 
 MAX_GRADE = 8.0
+RESULTS = ROOT / "results"
 
 
 def all_variations():
@@ -38,6 +41,12 @@ def test_every_variation_gives_the_contact_details_from_settings():
 
 
 def test_reading_grade_at_most_8():
+    grades = {name: textstat.flesch_kincaid_grade(filled(text)) for name, text in all_variations()}
+    hardest = max(grades, key=grades.__getitem__)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "reading_grade.json").write_text(
+        json.dumps({"max_grade": grades[hardest], "response": hardest}), encoding="utf-8"
+    )
     too_hard = {
         name: textstat.flesch_kincaid_grade(filled(text))
         for name, text in all_variations()
@@ -71,7 +80,14 @@ def test_urgent_replies_give_no_reassurance():
 
 
 def test_answers_never_recommend_a_medicine_change():
-    advice = ("you should give", "stop giving", "start giving", "increase the dose", "lower the dose",
-              "your child has crs", "your child does not have crs")
+    advice = (
+        "you should give",
+        "stop giving",
+        "start giving",
+        "increase the dose",
+        "lower the dose",
+        "your child has crs",
+        "your child does not have crs",
+    )
     offending = [name for name, text in all_variations() if any(a in text.lower() for a in advice)]
     assert offending == []

@@ -69,7 +69,9 @@ def test_every_yaml_file_declares_version_3_1():
 
 def test_holdout_has_at_least_5_per_topic():
     holdout = nlu_examples(HOLDOUT)
-    assert {k: len(holdout.get(f"faq/{k}", [])) for k in contract_keys() if len(holdout.get(f"faq/{k}", [])) < 5} == {}
+    assert {
+        k: len(holdout.get(f"faq/{k}", [])) for k in contract_keys() if len(holdout.get(f"faq/{k}", [])) < 5
+    } == {}
 
 
 def test_holdout_and_red_flag_sets_are_never_trained_on():

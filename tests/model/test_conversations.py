@@ -16,10 +16,24 @@ def test_conversation_stories_pass_with_fail_on_prediction_errors(live_bot, tmp_
     endpoints = tmp_path / "endpoints.yml"
     endpoints.write_text(f'action_endpoint:\n  url: "{live_bot.actions_url}/webhook"\n', encoding="utf-8")
     result = subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "rasa"), "test", "core", "--model", str(ROOT / "models" / "crs.tar.gz"),
-         "--stories", "tests", "--endpoints", str(endpoints), "--fail-on-prediction-errors",
-         "--out", str(ROOT / "results" / "core")],
-        cwd=ROOT, capture_output=True, text=True, timeout=900,
+        [
+            str(ROOT / ".venv" / "bin" / "rasa"),
+            "test",
+            "core",
+            "--model",
+            str(ROOT / "models" / "crs.tar.gz"),
+            "--stories",
+            "tests",
+            "--endpoints",
+            str(endpoints),
+            "--fail-on-prediction-errors",
+            "--out",
+            str(ROOT / "results" / "core"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
         env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "RASA_TELEMETRY_ENABLED": "false"},
     )
     failed = ROOT / "results" / "core" / "failed_test_stories.yml"

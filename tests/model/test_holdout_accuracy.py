@@ -22,8 +22,13 @@ def test_holdout_accuracy(parse):
     ]
     errors = [row for row in rows if row[1] != row[2]]
     accuracy = 1 - len(errors) / len(rows)
-    write_result("holdout_accuracy", {
-        "examples": len(rows), "errors": len(errors), "accuracy": round(accuracy, 4),
-        "mistakes": [{"text": t, "expected": e, "predicted": p} for t, e, p in errors],
-    })
+    write_result(
+        "holdout_accuracy",
+        {
+            "examples": len(rows),
+            "errors": len(errors),
+            "accuracy": round(accuracy, 4),
+            "mistakes": [{"text": t, "expected": e, "predicted": p} for t, e, p in errors],
+        },
+    )
     assert accuracy >= MIN_ACCURACY, errors

@@ -39,8 +39,10 @@ def test_every_report_gets_the_urgent_reply(report_replies):
 def test_at_most_5_percent_of_general_questions_get_the_alarm(question_replies):
     alarmed = [text for text, messages in question_replies.items() if is_urgent(messages)]
     rate = len(alarmed) / len(question_replies)
-    write_result("red_flags_questions", {"questions": len(question_replies), "alarmed": alarmed,
-                                         "rate": round(rate, 4)})
+    write_result(
+        "red_flags_questions",
+        {"questions": len(question_replies), "alarmed": alarmed, "rate": round(rate, 4)},
+    )
     assert rate <= MAX_FALSE_ALARM_RATE, alarmed
 
 
@@ -52,5 +54,7 @@ def test_urgent_reply_comes_first_and_names_care_team_and_emergency(report_repli
 
 
 def test_every_reply_names_the_care_team(report_replies, question_replies):
-    texts = [m["text"] for r in (report_replies, question_replies) for ms in r.values() for m in ms if "text" in m]
+    texts = [
+        m["text"] for r in (report_replies, question_replies) for ms in r.values() for m in ms if "text" in m
+    ]
     assert texts and [t for t in texts if "care team" not in t] == []

@@ -1,0 +1,24 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is a helper.
+.PHONY: run test setup train actions shell lint bench
+
+run:     ## install what is missing, train if data changed, start everything
+	scripts/run.sh
+
+test:    ## the whole suite, as CI runs it
+	scripts/test.sh
+
+setup:   ## virtualenvs, packages, the spaCy pipeline, Chromium
+	scripts/setup.sh && scripts/setup_web.sh
+
+train:   ## train models/crs.tar.gz (skipped when nothing changed)
+	scripts/setup.sh && scripts/train.sh
+
+actions: ## only the action server, for `rasa shell` in another terminal
+	scripts/setup.sh && SANIC_HOST=127.0.0.1 .venv/bin/rasa run actions --actions actions
+
+shell:   ## talk to the bot in the terminal (start `make actions` first)
+	scripts/setup.sh && scripts/train.sh && .venv/bin/rasa shell --model models/crs.tar.gz
+
+lint:    ## ruff on both environments' code
+	.venv/bin/ruff check actions assistant launcher tests --exclude tests/web
+	.venv-web/bin/ruff check web tests/web
