@@ -30,4 +30,4 @@ echo "==> figures"
 .venv/bin/python scripts/report_figures.py
 
 echo "==> web app: gateway, widget, console, browser tests"
-.venv-web/bin/pytest -q tests/web
+CRS_REQUIRE_REAL_STACK=1 .venv-web/bin/pytest -q tests/web
