@@ -126,10 +126,10 @@ def _http_ok(url: str) -> bool:
         return False
 
 
-def _endpoints_file(actions_url: str, directory: Path) -> Path:
+def _endpoints_file(actions_url: str, directory: Path, extra: str = "") -> Path:
     text = (ROOT / "endpoints.yml").read_text(encoding="utf-8")
     path = directory / "endpoints.yml"
-    path.write_text(text.replace(DEFAULT_ACTIONS_URL, actions_url), encoding="utf-8")
+    path.write_text(text.replace(DEFAULT_ACTIONS_URL, actions_url) + "\n" + extra, encoding="utf-8")
     return path
 
 
@@ -144,8 +144,15 @@ def start_stack(
     log_dir: Optional[Path] = None,
     model: Path = MODEL,
     timeout: float = 240.0,
+    defer_rasa: bool = False,
+    endpoints_extra: str = "",
 ) -> Stack:
-    """Start the stack on free loopback ports (or the given ones) and wait until it answers."""
+    """Start the stack on free loopback ports (or the given ones) and wait until it answers.
+
+    `defer_rasa`: prepare the Rasa service without starting it (the benchmark times
+    its cold start). `endpoints_extra`: YAML appended to the generated endpoints.yml
+    (e.g. a `lock_store:` section).
+    """
     if not model.exists():
         raise StackError(f"no trained model at {model}: run `make train`")
     rasa_port = rasa_port or free_port()
@@ -156,7 +163,8 @@ def start_stack(
         env["CRS_DATABASE_URL"] = database_url
     actions_url = f"http://127.0.0.1:{actions_port}"
     rasa_url = f"http://127.0.0.1:{rasa_port}"
-    endpoints = _endpoints_file(f"{actions_url}/webhook", log_dir)
+    log_dir.mkdir(parents=True, exist_ok=True)
+    endpoints = _endpoints_file(f"{actions_url}/webhook", log_dir, endpoints_extra)
 
     services = {
         "actions": Service(
@@ -212,8 +220,9 @@ def start_stack(
 
     stack = Stack(rasa_url, actions_url, gateway_url, services, timeout)
     try:
-        for service in services.values():
-            service.start(timeout)
+        for name, service in services.items():
+            if not (defer_rasa and name == "rasa"):
+                service.start(timeout)
     except BaseException:
         stack.stop()
         raise

@@ -1,0 +1,62 @@
+"""Held-out accuracy of one model (`python -m bench.accuracy MODEL`), printed as JSON.
+
+A separate process, so the benchmark's own process never loads TensorFlow.
+Label: the intent, or `faq/<key>` from the response selector for the FAQ intent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Any, Dict, List, Tuple
+
+import yaml
+
+from launcher.stack import ROOT
+
+HOLDOUT = ROOT / "tests" / "data" / "nlu_holdout.yml"
+
+
+def holdout_examples(path: Path = HOLDOUT) -> List[Tuple[str, str]]:
+    """(text, expected label) pairs, entity markup removed."""
+    import re
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    pairs = []
+    for block in data.get("nlu", []):
+        if "intent" not in block:
+            continue
+        for line in str(block["examples"]).splitlines():
+            text = line.strip()
+            if text.startswith("- "):
+                text = re.sub(r"\[([^\]]+)\]\([^)]*\)|\[([^\]]+)\]\{[^}]*\}", r"\1\2", text[2:].strip())
+                pairs.append((text, block["intent"]))
+    return pairs
+
+
+def predicted_label(parse_data: Dict[str, Any]) -> str:
+    intent = parse_data["intent"]["name"]
+    if intent == "faq":
+        return parse_data["response_selector"]["faq"]["response"]["intent_response_key"]
+    return intent
+
+
+def evaluate(model: Path) -> Dict[str, Any]:
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(model))
+    pairs = holdout_examples()
+    loop = asyncio.new_event_loop()
+    wrong = [
+        (text, expected, label)
+        for text, expected in pairs
+        if (label := predicted_label(loop.run_until_complete(agent.parse_message(text)))) != expected
+    ]
+    loop.close()
+    return {"examples": len(pairs), "errors": len(wrong), "accuracy": 1 - len(wrong) / len(pairs)}
+
+
+if __name__ == "__main__":
+    print(json.dumps(evaluate(Path(sys.argv[1]))))

@@ -1,0 +1,145 @@
+"""One command, one machine, one run: the project's bot against Rasa's default configuration.
+
+    .venv/bin/python -m bench.run            # train both into a temp dir, serve, load, report
+
+For each bot: training time (from scratch, Rasa's cache off), cold start, memory
+after warm-up, single-user latency, 10 and 50 concurrent conversations through
+the REST channel, and held-out accuracy. Writes results/bench.md and
+results/bench.json. The project's config is read from config.yml as it is now.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Dict, Mapping, Optional
+
+from bench.accuracy import holdout_examples
+from bench.configs import write_baseline_config
+from bench.load import percentile, run_load
+from bench.memory import group_memory_mb
+from bench.report import table
+from bench.serve import cold_start, rasa_pid, serve
+from bench.train import train
+from launcher.stack import QUIET_ENV, RASA_BIN, ROOT
+
+RESULTS = ROOT / "results"
+# Serving settings of the project's bot. One TensorFlow thread per op: the models
+# are tiny and Rasa runs inference on its event loop, so thread hand-offs cost
+# more than they save when many conversations arrive at once.
+PROJECT_ENV = {
+    "TF_INTRA_OP_PARALLELISM_THREADS": "1",
+    "TF_INTER_OP_PARALLELISM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+}
+
+
+def _ms(value: float) -> float:
+    return value * 1000
+
+
+def measure_bot(name: str, model: Path, work: Path, env: Mapping[str, str], texts: list, quick: bool) -> Dict:
+    figures: Dict[str, Any] = {}
+    stack = serve(model, work, name, env)
+    try:
+        figures["cold_start_s"] = cold_start(stack)
+        run_load(stack.rasa_url, texts, users=4, per_user=5)  # warm-up: every code path once
+        pid = rasa_pid(stack)
+        assert pid is not None
+        figures.update(group_memory_mb(pid))
+        single = run_load(stack.rasa_url, texts, users=1, per_user=20 if quick else 80)
+        figures.update(
+            single_p50_ms=_ms(percentile(single.latencies, 50)),
+            single_p95_ms=_ms(percentile(single.latencies, 95)),
+            single_p99_ms=_ms(percentile(single.latencies, 99)),
+            single_errors=single.errors,
+        )
+        for users, per_user in ((10, 3 if quick else 10), (50, 2 if quick else 6)):
+            result = run_load(stack.rasa_url, texts, users=users, per_user=per_user)
+            figures.update(
+                {
+                    f"c{users}_rps": result.throughput,
+                    f"c{users}_p50_ms": _ms(percentile(result.latencies, 50)),
+                    f"c{users}_p95_ms": _ms(percentile(result.latencies, 95)),
+                    f"c{users}_p99_ms": _ms(percentile(result.latencies, 99)),
+                    f"c{users}_errors": result.errors,
+                    f"c{users}_messages": users * per_user,
+                }
+            )
+        figures["rss_after_load_mb"] = group_memory_mb(pid)["rss_mb"]
+    finally:
+        stack.stop()
+    return figures
+
+
+def accuracy(model: Path) -> float:
+    env = {**os.environ, **QUIET_ENV, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run(
+        [str(RASA_BIN / "python"), "-m", "bench.accuracy", str(model)],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return float(json.loads(out.stdout.strip().splitlines()[-1])["accuracy"])
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def main(argv: Optional[list] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
+    parser.add_argument("--project-model", type=Path, help="skip training the project; use this model")
+    parser.add_argument("--baseline-model", type=Path, help="skip training the baseline; use this model")
+    parser.add_argument("--quick", action="store_true", help="fewer messages (a smoke run, not figures)")
+    parser.add_argument("--keep", action="store_true", help="keep the temp dir (models, logs)")
+    args = parser.parse_args(argv)
+
+    work = Path(tempfile.mkdtemp(prefix="crs-bench-"))
+    texts = [text for text, _ in holdout_examples()]
+    meta: Dict[str, Any] = {
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+        "machine": f"{os.cpu_count()} CPUs, {platform.machine()}, Python {platform.python_version()}",
+        "load average at start": load_average(),
+        "work dir": str(work),
+    }
+    print(f"bench: work dir {work}; load average {meta['load average at start']}", flush=True)
+    bots: Dict[str, Dict[str, Any]] = {"project": {}, "baseline": {}}
+    models = {"project": args.project_model, "baseline": args.baseline_model}
+    configs = {"project": ROOT / "config.yml", "baseline": write_baseline_config(work)}
+    for name in ("project", "baseline"):
+        if models[name] is None:
+            print(f"bench: training {name} ({configs[name].name})...", flush=True)
+            models[name], seconds = train(configs[name], work, name, work / f"train-{name}.log")
+            bots[name]["train_s"] = seconds
+            print(f"bench:   {seconds:.0f}s", flush=True)
+    envs = {"project": PROJECT_ENV, "baseline": {}}
+    for name in ("project", "baseline"):
+        print(f"bench: serving and loading {name}...", flush=True)
+        model = models[name]
+        assert model is not None
+        bots[name].update(measure_bot(name, model, work, envs[name], texts, args.quick))
+        print(f"bench: accuracy of {name}...", flush=True)
+        bots[name]["accuracy"] = accuracy(model)
+    meta["load average at end"] = load_average()
+    meta["project serving settings"] = ", ".join(f"{k}={v}" for k, v in PROJECT_ENV.items())
+
+    text = table(bots["project"], bots["baseline"])
+    notes = "\n".join(f"- {key}: {value}" for key, value in meta.items())
+    report = f"# Benchmark: project vs Rasa's default configuration\n\n{text}\n\n{notes}\n"
+    print("\n" + report)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "bench.md").write_text(report, encoding="utf-8")
+    (RESULTS / "bench.json").write_text(json.dumps({"meta": meta, **bots}, indent=2), encoding="utf-8")
+    if not args.keep:
+        subprocess.run(["rm", "-rf", str(work)], check=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,279 @@
+"""Scale-out on one machine: N Rasa replicas and the action server behind nginx,
+conversations in PostgreSQL (SQL tracker store), Redis as the lock store.
+
+    python -m launcher.scale run --replicas 2        # `scripts/scale.sh`; Ctrl-C stops all
+
+Every process is a child on a loopback port; nginx runs in the foreground with a
+config generated in a temp dir. Used by tests/scale. Standard library only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+from launcher.stack import (
+    MODEL,
+    QUIET_ENV,
+    RASA_BIN,
+    ROOT,
+    Service,
+    StackError,
+    _endpoints_file,
+    _http_ok,
+    free_port,
+)
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/crs_scale"
+# A replica killed while holding a conversation's lock blocks that conversation
+# until the lock expires (Rasa's default: 60 s). Ten seconds is plenty for an FAQ turn.
+LOCK_LIFETIME_SECONDS = "10"
+
+NGINX_CONF = """\
+worker_processes 1;
+daemon off;
+pid {dir}/nginx.pid;
+error_log {dir}/nginx-error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log {dir}/nginx-access.log;
+    client_body_temp_path {dir}/body;
+    proxy_temp_path {dir}/proxy;
+    fastcgi_temp_path {dir}/fastcgi;
+    uwsgi_temp_path {dir}/uwsgi;
+    scgi_temp_path {dir}/scgi;
+    log_format upstream '$remote_addr "$request" $status $upstream_addr $request_time';
+    upstream rasa {{
+{servers}
+        keepalive 32;
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        access_log {dir}/nginx-upstream.log upstream;
+        location / {{
+            proxy_pass http://rasa;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            # A refused connection (dead replica) goes to the next replica. A POST
+            # already sent is never re-sent (no `non_idempotent`), so no message is
+            # processed twice; its client gets 502 and may retry.
+            proxy_next_upstream error timeout;
+            proxy_connect_timeout 2s;
+            proxy_read_timeout 90s;
+        }}
+    }}
+}}
+"""
+
+
+def nginx_config(directory: Path, port: int, upstream_ports: List[int]) -> Path:
+    servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;" for p in upstream_ports)
+    path = directory / "nginx.conf"
+    path.write_text(NGINX_CONF.format(dir=directory, port=port, servers=servers), encoding="utf-8")
+    return path
+
+
+def lock_store_yaml(host: str, port: int, db: int, key_prefix: str) -> str:
+    return (
+        "# Added by launcher/scale.py: replicas share conversation locks in Redis.\n"
+        "lock_store:\n  type: assistant.lock_store.AtomicRedisLockStore\n"
+        f"  url: {host}\n  port: {port}\n  db: {db}\n  key_prefix: {key_prefix}\n"
+    )
+
+
+@dataclass
+class ScaleStack:
+    url: str  # nginx, the only address clients need
+    rasa_urls: List[str]
+    actions_url: str
+    database_url: str
+    key_prefix: str
+    log_dir: Path
+    services: Dict[str, Service] = field(default_factory=dict)
+    timeout: float = 300.0
+
+    def replica(self, index: int) -> Service:
+        return self.services[f"rasa-{index}"]
+
+    def kill_replica(self, index: int) -> None:
+        """SIGKILL the replica's whole process group, as a crash would."""
+        self.replica(index).stop(kill=True)
+
+    def start_replica(self, index: int) -> None:
+        self.replica(index).start(self.timeout)
+
+    def stop(self) -> None:
+        for service in reversed(list(self.services.values())):
+            service.stop()
+
+    def __enter__(self) -> ScaleStack:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def _start_all(services: List[Service], timeout: float) -> None:
+    errors: List[BaseException] = []
+
+    def start(service: Service) -> None:
+        try:
+            service.start(timeout)
+        except BaseException as error:  # noqa: BLE001 - re-raised below
+            errors.append(error)
+
+    threads = [threading.Thread(target=start, args=(s,)) for s in services]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+
+
+def start_scale(
+    replicas: int = 2,
+    database_url: str = DEFAULT_DATABASE_URL,
+    redis_host: str = "127.0.0.1",
+    redis_port: int = 6379,
+    redis_db: int = 1,
+    key_prefix: Optional[str] = None,
+    port: Optional[int] = None,
+    log_dir: Optional[Path] = None,
+    model: Path = MODEL,
+    sanic_workers: int = 1,
+    extra_env: Optional[Dict[str, str]] = None,
+    timeout: float = 300.0,
+) -> ScaleStack:
+    """Start actions, `replicas` Rasa servers and nginx; return when nginx answers."""
+    if not model.exists():
+        raise StackError(f"no trained model at {model}: run `make train`")
+    if not Path(NGINX).exists():
+        raise StackError("nginx is not installed: run scripts/setup_scale.sh")
+    log_dir = log_dir or Path(tempfile.mkdtemp(prefix="crs-scale-"))
+    log_dir.mkdir(parents=True, exist_ok=True)
+    key_prefix = key_prefix or f"crsscale{uuid.uuid4().hex[:8]}"  # Rasa: alphanumeric only
+    port = port or free_port()
+    actions_port = free_port()
+    actions_url = f"http://127.0.0.1:{actions_port}"
+    env = {
+        **os.environ,
+        **QUIET_ENV,
+        "PYTHONPATH": str(ROOT),
+        "CRS_DATABASE_URL": database_url,
+        "TICKET_LOCK_LIFETIME": LOCK_LIFETIME_SECONDS,
+        "SANIC_WORKERS": str(sanic_workers),
+        **(extra_env or {}),
+    }
+    endpoints = _endpoints_file(
+        f"{actions_url}/webhook", log_dir, lock_store_yaml(redis_host, redis_port, redis_db, key_prefix)
+    )
+    services: Dict[str, Service] = {
+        "actions": Service(
+            "action server",
+            [str(RASA_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(actions_port)],
+            {**env, "SANIC_HOST": "127.0.0.1"},
+            log_dir / "actions.log",
+            lambda s: _http_ok(f"{actions_url}/health"),
+        )
+    }
+    rasa_ports = [free_port() for _ in range(replicas)]
+    for index, rasa_port in enumerate(rasa_ports):
+        url = f"http://127.0.0.1:{rasa_port}"
+        services[f"rasa-{index}"] = Service(
+            f"Rasa replica {index}",
+            [
+                str(RASA_BIN / "rasa"),
+                "run",
+                "--model",
+                str(model),
+                "--endpoints",
+                str(endpoints),
+                "--credentials",
+                str(ROOT / "credentials.yml"),
+                "--interface",
+                "127.0.0.1",
+                "--port",
+                str(rasa_port),
+            ],  # fmt: skip
+            env,
+            log_dir / f"rasa-{index}.log",
+            lambda s, url=url: _http_ok(f"{url}/"),
+        )
+    config = nginx_config(log_dir, port, rasa_ports)
+    services["nginx"] = Service(
+        "nginx",
+        [NGINX, "-c", str(config), "-p", str(log_dir)],
+        env,
+        log_dir / "nginx.log",
+        lambda s: _http_ok(f"http://127.0.0.1:{port}/webhooks/rest/"),
+    )
+    stack = ScaleStack(
+        url=f"http://127.0.0.1:{port}",
+        rasa_urls=[f"http://127.0.0.1:{p}" for p in rasa_ports],
+        actions_url=actions_url,
+        database_url=database_url,
+        key_prefix=key_prefix,
+        log_dir=log_dir,
+        services=services,
+        timeout=timeout,
+    )
+    try:
+        _start_all([services["actions"]] + [services[f"rasa-{i}"] for i in range(replicas)], timeout)
+        services["nginx"].start(timeout)
+    except BaseException:
+        stack.stop()
+        raise
+    return stack
+
+
+def run(argv: Optional[List[str]] = None) -> int:
+    """`scripts/scale.sh`: start the scaled stack and wait for Ctrl-C."""
+    parser = argparse.ArgumentParser(prog="python -m launcher.scale")
+    parser.add_argument("command", choices=["run"])
+    parser.add_argument("--replicas", type=int, default=2)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("CRS_SCALE_PORT", "5080")))
+    parser.add_argument("--database-url", default=os.environ.get("CRS_DATABASE_URL", DEFAULT_DATABASE_URL))
+    parser.add_argument("--redis-host", default=os.environ.get("CRS_REDIS_HOST", "127.0.0.1"))
+    parser.add_argument("--redis-port", type=int, default=int(os.environ.get("CRS_REDIS_PORT", "6379")))
+    parser.add_argument("--redis-db", type=int, default=int(os.environ.get("CRS_REDIS_DB", "1")))
+    args = parser.parse_args(argv)
+    log_dir = ROOT / "var" / "scale"
+    print(f"Starting the action server, {args.replicas} Rasa replicas and nginx...", flush=True)
+    stack = start_scale(
+        replicas=args.replicas,
+        database_url=args.database_url,
+        redis_host=args.redis_host,
+        redis_port=args.redis_port,
+        redis_db=args.redis_db,
+        port=args.port,
+        log_dir=log_dir,
+    )
+    print(f"\n  Load balancer (REST):  {stack.url}/webhooks/rest/webhook")
+    print(f"  Health:                {stack.url}/webhooks/rest/health")
+    print(f"  Replicas:              {', '.join(stack.rasa_urls)}")
+    print(f"  Logs:                  {log_dir}\n\nPress Ctrl-C to stop.", flush=True)
+    try:
+        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+        while all(s.process is not None and s.process.poll() is None for s in stack.services.values()):
+            time.sleep(1)
+        print("A process stopped; see the logs. Shutting down.", flush=True)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    raise SystemExit(run())
