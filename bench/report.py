@@ -1,4 +1,4 @@
-"""The benchmark's table: figures per bot, ratio project/baseline, target, verdict."""
+"""The benchmark's table: figures per bot, ratios to the baseline, targets, verdicts."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ class Row:
     label: str
     key: str
     unit: str
-    target: Optional[str] = None  # "<= 0.2" or ">= 5" on the ratio, or ">=" for "not lower"
+    target: Optional[str] = None  # "<= 0.2" / ">= 5" on the ratio, ">=" for "not lower"
 
 
 ROWS = [
     Row("training time", "train_s", "s"),
-    Row("cold start (process start -> first reply)", "cold_start_s", "s", "<= 0.5"),
+    Row("cold start, process start to first reply", "cold_start_s", "s", "<= 0.5"),
     Row("memory after warm-up, PSS", "pss_mb", "MB", "<= 0.6"),
     Row("memory after warm-up, RSS", "rss_mb", "MB"),
     Row("1 user: p50", "single_p50_ms", "ms", "<= 0.2"),
@@ -36,42 +36,51 @@ ROWS = [
 ]
 
 
-def _fmt(value: Any) -> str:
+def fmt(value: Any) -> str:
     if value is None:
         return "n/a"
     if isinstance(value, float):
-        return f"{value:.3f}" if value < 1 else f"{value:.1f}" if value < 100 else f"{value:.0f}"
+        if value != value:  # NaN
+            return "n/a"
+        return f"{value:.3f}" if abs(value) < 1 else f"{value:.2f}" if value < 10 else f"{value:.0f}"
     return str(value)
 
 
-def _verdict(row: Row, project: Any, baseline: Any, ratio: Optional[float]) -> str:
-    if row.target is None or project is None or baseline is None:
+def ratio(value: Any, base: Any) -> Optional[float]:
+    numbers = isinstance(value, (int, float)) and isinstance(base, (int, float))
+    return value / base if numbers and base else None
+
+
+def verdict(row: Row, value: Any, base: Any) -> str:
+    if row.target is None or value is None or base is None:
         return ""
     if row.target == ">=":
-        return "met" if project >= baseline else "NOT met"
-    bound = float(row.target.split()[1])
-    if ratio is None:
+        return "met" if value >= base else "NOT met"
+    r = ratio(value, base)
+    if r is None:
         return ""
-    ok = ratio <= bound if row.target.startswith("<=") else ratio >= bound
-    return "met" if ok else "NOT met"
+    bound = float(row.target.split()[1])
+    return "met" if (r <= bound if row.target.startswith("<=") else r >= bound) else "NOT met"
 
 
-def table(project: Dict[str, Any], baseline: Dict[str, Any]) -> str:
-    lines = [
-        "| metric | project | Rasa default | project / default | target | |",
-        "| --- | ---: | ---: | ---: | --- | --- |",
-    ]
+def table(bots: Dict[str, Dict[str, Any]], baseline: str = "baseline") -> str:
+    """Markdown table: one column per bot, then each other bot's ratio to the baseline."""
+    names = list(bots)
+    others = [n for n in names if n != baseline]
+    header = ["metric", *names, *(f"{n} / {baseline}" for n in others), "target (ratio)"]
+    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
     for row in ROWS:
-        p, b = project.get(row.key), baseline.get(row.key)
-        ratio = p / b if isinstance(p, (int, float)) and isinstance(b, (int, float)) and b else None
-        target = "not lower" if row.target == ">=" else (f"ratio {row.target}" if row.target else "")
         label = f"{row.label} ({row.unit})" if row.unit else row.label
-        lines.append(
-            f"| {label} | {_fmt(p)} | {_fmt(b)} | {_fmt(ratio) if ratio is not None else ''} "
-            f"| {target} | {_verdict(row, p, b, ratio)} |"
-        )
+        values = [fmt(bots[n].get(row.key)) for n in names]
+        ratios = []
+        for n in others:
+            r = ratio(bots[n].get(row.key), bots[baseline].get(row.key))
+            mark = verdict(row, bots[n].get(row.key), bots[baseline].get(row.key))
+            ratios.append(f"{fmt(r) if r is not None else ''} {mark}".strip())
+        target = "not lower" if row.target == ">=" else (row.target or "")
+        lines.append("| " + " | ".join([label, *values, *ratios, target]) + " |")
     return "\n".join(lines)
 
 
-def summary_lines(meta: Dict[str, Any]) -> List[str]:
+def notes(meta: Dict[str, Any]) -> List[str]:
     return [f"- {key}: {value}" for key, value in meta.items()]

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 from typing import Any, Dict, Mapping, Optional
 
@@ -28,26 +29,31 @@ from bench.memory import group_memory_mb
 from bench.report import table
 from bench.serve import cold_start, rasa_pid, serve
 from bench.train import train
+from launcher.scale import lock_store_yaml
 from launcher.stack import QUIET_ENV, RASA_BIN, ROOT
 
 RESULTS = ROOT / "results"
-# Serving settings of the project's bot. One TensorFlow thread per op: the models
-# are tiny and Rasa runs inference on its event loop, so thread hand-offs cost
-# more than they save when many conversations arrive at once.
-PROJECT_ENV = {
+# Serving settings. "project": one Rasa process, as `make run` starts it.
+# "project-2w": two Sanic workers (SANIC_WORKERS=2, which Rasa allows only with a
+# shared lock store: the project's atomic Redis lock store), one TensorFlow thread
+# each so the two workers do not fight over the two cores.
+ONE_TF_THREAD = {
     "TF_INTRA_OP_PARALLELISM_THREADS": "1",
     "TF_INTER_OP_PARALLELISM_THREADS": "1",
     "OMP_NUM_THREADS": "1",
 }
+REDIS = {"host": "127.0.0.1", "port": 6379, "db": 1}
 
 
 def _ms(value: float) -> float:
     return value * 1000
 
 
-def measure_bot(name: str, model: Path, work: Path, env: Mapping[str, str], texts: list, quick: bool) -> Dict:
+def measure_bot(
+    name: str, model: Path, work: Path, env: Mapping[str, str], extra: str, texts: list, quick: bool
+) -> Dict:
     figures: Dict[str, Any] = {}
-    stack = serve(model, work, name, env)
+    stack = serve(model, work, name, env, extra)
     try:
         figures["cold_start_s"] = cold_start(stack)
         run_load(stack.rasa_url, texts, users=4, per_user=5)  # warm-up: every code path once
@@ -109,7 +115,7 @@ def main(argv: Optional[list] = None) -> int:
         "work dir": str(work),
     }
     print(f"bench: work dir {work}; load average {meta['load average at start']}", flush=True)
-    bots: Dict[str, Dict[str, Any]] = {"project": {}, "baseline": {}}
+    bots: Dict[str, Dict[str, Any]] = {"project": {}, "project-2w": {}, "baseline": {}}
     models = {"project": args.project_model, "baseline": args.baseline_model}
     configs = {"project": ROOT / "config.yml", "baseline": write_baseline_config(work)}
     for name in ("project", "baseline"):
@@ -118,18 +124,25 @@ def main(argv: Optional[list] = None) -> int:
             models[name], seconds = train(configs[name], work, name, work / f"train-{name}.log")
             bots[name]["train_s"] = seconds
             print(f"bench:   {seconds:.0f}s", flush=True)
-    envs = {"project": PROJECT_ENV, "baseline": {}}
-    for name in ("project", "baseline"):
+    prefix = f"crsbench{uuid.uuid4().hex[:8]}"
+    serving = {
+        "project": ({}, ""),
+        "project-2w": ({"SANIC_WORKERS": "2", **ONE_TF_THREAD}, lock_store_yaml(**REDIS, key_prefix=prefix)),
+        "baseline": ({}, ""),
+    }
+    for name, (env, extra) in serving.items():
         print(f"bench: serving and loading {name}...", flush=True)
-        model = models[name]
+        model = models["baseline" if name == "baseline" else "project"]
         assert model is not None
-        bots[name].update(measure_bot(name, model, work, envs[name], texts, args.quick))
+        bots[name].update(measure_bot(name, model, work, env, extra, texts, args.quick))
+    for name in ("project", "baseline"):
         print(f"bench: accuracy of {name}...", flush=True)
-        bots[name]["accuracy"] = accuracy(model)
+        bots[name]["accuracy"] = accuracy(models[name])  # type: ignore[arg-type]
+    bots["project-2w"].update(train_s=bots["project"].get("train_s"), accuracy=bots["project"]["accuracy"])
     meta["load average at end"] = load_average()
-    meta["project serving settings"] = ", ".join(f"{k}={v}" for k, v in PROJECT_ENV.items())
+    meta["project-2w serving settings"] = ", ".join(f"{k}={v}" for k, v in serving["project-2w"][0].items())
 
-    text = table(bots["project"], bots["baseline"])
+    text = table(bots)
     notes = "\n".join(f"- {key}: {value}" for key, value in meta.items())
     report = f"# Benchmark: project vs Rasa's default configuration\n\n{text}\n\n{notes}\n"
     print("\n" + report)

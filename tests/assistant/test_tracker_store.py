@@ -1,0 +1,73 @@
+"""The tracker store retries a database that went away, then fails loudly (never to memory)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy.exc import OperationalError
+
+from assistant import store_health
+from assistant.settings import get_settings
+from assistant.tracker_store import SettingsSQLTrackerStore, TrackerStoreUnavailable
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    monkeypatch.setenv("CRS_DATABASE_URL", f"sqlite:///{tmp_path / 'rasa.db'}")
+    monkeypatch.setenv("CRS_DB_RETRY_SECONDS", "0.5")
+    monkeypatch.setattr(store_health, "HEALTH", store_health.StoreHealth())
+    monkeypatch.setattr("assistant.tracker_store.HEALTH", store_health.HEALTH)
+    get_settings.cache_clear()
+    yield SettingsSQLTrackerStore(domain=Domain.empty())
+    get_settings.cache_clear()
+
+
+def tracker(sender: str) -> DialogueStateTracker:
+    return DialogueStateTracker.from_events(sender, [UserUttered("what is crs")])
+
+
+def failing(times: int):
+    calls = {"n": 0}
+    real_save = SQLTrackerStore.save
+
+    async def save(self, t):
+        calls["n"] += 1
+        if calls["n"] <= times:
+            raise OperationalError("INSERT", {}, Exception("server closed the connection"))
+        await real_save(self, t)
+
+    return save, calls
+
+
+def test_a_brief_outage_is_retried_and_the_tracker_stored(store, monkeypatch):
+    save, calls = failing(times=1)
+    monkeypatch.setattr(SQLTrackerStore, "save", save)
+    asyncio.run(store.save(tracker("brief")))
+    assert calls["n"] == 2
+    assert asyncio.run(store.retrieve("brief")) is not None
+    assert store_health.HEALTH.recovered_after_retry == 1 and store_health.HEALTH.failures == 0
+
+
+def test_a_longer_outage_raises_and_is_counted_for_the_request(store, monkeypatch, caplog):
+    save, _ = failing(times=1000)
+    monkeypatch.setattr(SQLTrackerStore, "save", save)
+    failures = store_health.begin_request()
+    with pytest.raises(TrackerStoreUnavailable):
+        asyncio.run(store.save(tracker("long")))
+    assert failures and failures[0].startswith("save: OperationalError")
+    assert store_health.HEALTH.failures == 1
+    assert "Tracker store unavailable" in caplog.text
+
+
+def test_health_reports_the_database(store):
+    report = store_health.HEALTH.check()
+    assert report["status"] == "ok" and report["tracker_store"]["reachable"] is True
+    store.engine.dispose()
+    store_health.HEALTH.ping = lambda: (_ for _ in ()).throw(OSError("connection refused"))
+    report = store_health.HEALTH.check()
+    assert report["status"] == "unavailable" and "connection refused" in report["tracker_store"]["error"]
