@@ -5,6 +5,10 @@ Runs after the trained intent classifier. When the spaCy red-flag matcher
 intent becomes `report_urgent_symptom` with confidence 1.0, whatever the
 classifier said, and the flags are added to the parse data as `red_flags`, so
 the urgent action can tell an emergency from an urgent call.
+
+When the trained classifier itself ranks the urgent intent first, its prediction
+is kept at full confidence too, so the FallbackClassifier that follows never turns
+a possible report into "please rephrase".
 """
 
 from __future__ import annotations
@@ -61,6 +65,8 @@ class RedFlagClassifier(GraphComponent):
             return
         flags = find_red_flags(doc)
         if not flags:
+            if (message.get(INTENT) or {}).get("name") == self._intent:
+                message.set(INTENT, {"name": self._intent, "confidence": 1.0}, add_to_output=True)
             return
         message.set(
             RED_FLAGS_KEY,

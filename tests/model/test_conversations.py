@@ -65,3 +65,21 @@ def test_every_reply_in_every_conversation_names_the_care_team(live_bot):
 def test_contact_details_come_from_the_deployment_settings(live_bot):
     [reply, *_] = send(live_bot, f"conv-{uuid.uuid4().hex}", "what is crs")
     assert "call the phone number on your discharge papers" in reply["text"]
+
+
+def test_tapping_a_suggested_topic_answers_it(live_bot):
+    sender = f"conv-{uuid.uuid4().hex}"
+    [offer] = send(live_bot, sender, "blorp zzxq wibble")
+    assert "care team" in offer["text"]
+    assert len(offer["buttons"]) == 3
+    [answer] = send(live_bot, sender, "What is CRS?")
+    assert answer["text"].startswith("CRS stands for cytokine release syndrome.")
+
+
+def test_two_misunderstandings_in_a_row_end_the_fallback_politely(live_bot):
+    sender = f"conv-{uuid.uuid4().hex}"
+    send(live_bot, sender, "blorp zzxq wibble")
+    [reply] = send(live_bot, sender, "qwpoeiru zxmcnv")
+    assert "care team" in reply["text"]
+    [answer] = send(live_bot, sender, "what are cytokines")
+    assert answer["text"].startswith("Cytokines are small proteins.")
