@@ -33,6 +33,8 @@ ROWS = [
     Row("50 users: p99", "c50_p99_ms", "ms"),
     Row("50 users: errors", "c50_errors", ""),
     Row("held-out accuracy (intent + FAQ key)", "accuracy", "", ">="),
+    Row("in process: NLU parse, p50", "nlu_p50_ms", "ms"),
+    Row("in process: one policy prediction, p50", "policy_p50_ms", "ms"),
 ]
 
 

@@ -85,13 +85,14 @@ def measure_bot(
     return figures
 
 
-def accuracy(model: Path) -> float:
+def in_process(module: str, model: Path) -> Dict[str, Any]:
+    """Run `python -m module MODEL` in the Rasa venv; its last line of JSON."""
     env = {**os.environ, **QUIET_ENV, "PYTHONPATH": str(ROOT)}
     out = subprocess.run(
-        [str(RASA_BIN / "python"), "-m", "bench.accuracy", str(model)],
+        [str(RASA_BIN / "python"), "-m", module, str(model)],
         cwd=ROOT, env=env, capture_output=True, text=True, check=True,
     )  # fmt: skip
-    return float(json.loads(out.stdout.strip().splitlines()[-1])["accuracy"])
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
 def load_average() -> str:
@@ -104,9 +105,13 @@ def main(argv: Optional[list] = None) -> int:
     parser.add_argument("--baseline-model", type=Path, help="skip training the baseline; use this model")
     parser.add_argument("--quick", action="store_true", help="fewer messages (a smoke run, not figures)")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (models, logs)")
+    parser.add_argument("--resume", type=Path, help="a kept work dir: reuse its models and training times")
     args = parser.parse_args(argv)
 
-    work = Path(tempfile.mkdtemp(prefix="crs-bench-"))
+    work = args.resume or Path(tempfile.mkdtemp(prefix="crs-bench-"))
+    trained = json.loads((work / "train.json").read_text()) if args.resume else {}
+    if args.resume:
+        args.project_model, args.baseline_model = work / "project.tar.gz", work / "baseline.tar.gz"
     texts = [text for text, _ in holdout_examples()]
     meta: Dict[str, Any] = {
         "date": time.strftime("%Y-%m-%d %H:%M"),
@@ -122,8 +127,10 @@ def main(argv: Optional[list] = None) -> int:
         if models[name] is None:
             print(f"bench: training {name} ({configs[name].name})...", flush=True)
             models[name], seconds = train(configs[name], work, name, work / f"train-{name}.log")
-            bots[name]["train_s"] = seconds
+            trained[name] = seconds
+            (work / "train.json").write_text(json.dumps(trained))
             print(f"bench:   {seconds:.0f}s", flush=True)
+        bots[name]["train_s"] = trained.get(name)
     prefix = f"crsbench{uuid.uuid4().hex[:8]}"
     serving = {
         "project": ({}, ""),
@@ -135,10 +142,13 @@ def main(argv: Optional[list] = None) -> int:
         model = models["baseline" if name == "baseline" else "project"]
         assert model is not None
         bots[name].update(measure_bot(name, model, work, env, extra, texts, args.quick))
+        (work / "partial.json").write_text(json.dumps(bots, indent=2))
     for name in ("project", "baseline"):
-        print(f"bench: accuracy of {name}...", flush=True)
-        bots[name]["accuracy"] = accuracy(models[name])  # type: ignore[arg-type]
-    bots["project-2w"].update(train_s=bots["project"].get("train_s"), accuracy=bots["project"]["accuracy"])
+        print(f"bench: accuracy and turn breakdown of {name}...", flush=True)
+        bots[name]["accuracy"] = in_process("bench.accuracy", models[name])["accuracy"]  # type: ignore[arg-type]
+        bots[name].update(in_process("bench.breakdown", models[name]))  # type: ignore[arg-type]
+    for key in ("train_s", "accuracy", "nlu_p50_ms", "policy_p50_ms"):
+        bots["project-2w"][key] = bots["project"].get(key)
     meta["load average at end"] = load_average()
     meta["project-2w serving settings"] = ", ".join(f"{k}={v}" for k, v in serving["project-2w"][0].items())
 
