@@ -150,6 +150,8 @@ def main(argv: Optional[list] = None) -> int:
     for key in ("train_s", "accuracy", "nlu_p50_ms", "policy_p50_ms"):
         bots["project-2w"][key] = bots["project"].get(key)
     meta["load average at end"] = load_average()
+    if args.resume:
+        meta["training"] = f"times from the kept run in {work} (same machine, same session)"
     meta["project-2w serving settings"] = ", ".join(f"{k}={v}" for k, v in serving["project-2w"][0].items())
 
     text = table(bots)

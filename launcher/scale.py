@@ -265,6 +265,7 @@ def run(argv: Optional[List[str]] = None) -> int:
     print(f"  Logs:                  {log_dir}\n\nPress Ctrl-C to stop.", flush=True)
     try:
         signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # even if started with SIGINT ignored
         while all(s.process is not None and s.process.poll() is None for s in stack.services.values()):
             time.sleep(1)
         print("A process stopped; see the logs. Shutting down.", flush=True)

@@ -5,10 +5,19 @@ from __future__ import annotations
 import threading
 import uuid
 
+import pytest
 from rasa.utils.endpoints import EndpointConfig
 
 from assistant.lock_store import AtomicRedisLockStore
 from tests.scale.conftest import REDIS_DB, REDIS_HOST, REDIS_PORT
+from tests.scale.support import delete_redis_keys
+
+
+@pytest.fixture
+def prefix():
+    value = f"crstest{uuid.uuid4().hex[:8]}"
+    yield value
+    delete_redis_keys(REDIS_HOST, REDIS_PORT, REDIS_DB, value)
 
 
 def store(prefix: str) -> AtomicRedisLockStore:
@@ -19,8 +28,7 @@ def store(prefix: str) -> AtomicRedisLockStore:
     return AtomicRedisLockStore(endpoint_config=config)
 
 
-def test_tickets_are_unique_across_concurrent_stores():
-    prefix = f"crstest{uuid.uuid4().hex[:8]}"
+def test_tickets_are_unique_across_concurrent_stores(prefix):
     stores = [store(prefix) for _ in range(4)]  # as four replicas would have
     conversation = "same-conversation"
     tickets = []
@@ -43,8 +51,8 @@ def test_tickets_are_unique_across_concurrent_stores():
     assert stores[0].get_lock(conversation) is None  # deleted with the last ticket
 
 
-def test_the_lock_survives_cleanup_while_someone_waits():
-    lock_store = store(f"crstest{uuid.uuid4().hex[:8]}")
+def test_the_lock_survives_cleanup_while_someone_waits(prefix):
+    lock_store = store(prefix)
     first, second = lock_store.issue_ticket("c"), lock_store.issue_ticket("c")
     lock_store.cleanup("c", first)
     lock = lock_store.get_lock("c")
