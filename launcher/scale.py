@@ -173,6 +173,10 @@ def start_scale(
         "CRS_DATABASE_URL": database_url,
         "TICKET_LOCK_LIFETIME": LOCK_LIFETIME_SECONDS,
         "SANIC_WORKERS": str(sanic_workers),
+        # Serving settings measured by bench/: one TensorFlow thread, two malloc arenas.
+        "TF_INTRA_OP_PARALLELISM_THREADS": "1",
+        "TF_INTER_OP_PARALLELISM_THREADS": "1",
+        "MALLOC_ARENA_MAX": "2",
         **(extra_env or {}),
     }
     endpoints = _endpoints_file(
