@@ -146,6 +146,9 @@ NOT_NAMES = frozenset(
 )
 FUTURE_RE = re.compile(r"\b(going to|gonna|likely to|expected to)\b")
 NOW_WORDS = frozenset({"now", "currently", "tonight", "help", "911", "emergency", "asap", "urgent"})
+# Words that make even an "if"/"will" clause a report ("is it crs if he's seeing things
+# right now"); "tonight" is not one of them ("if he gets a fever tonight").
+PRESENT_WORDS = NOW_WORDS - {"tonight"}
 QUESTION_OPENERS = frozenset({"what", "which", "how", "why", "when", "who", "where"})
 TEMPERATURE_WORDS = frozenset(
     {"temp", "temperature", "fever", "degrees", "deg", "°", "febrile", "thermometer"}
@@ -236,18 +239,18 @@ def _words(span: Span) -> List[str]:
 def _is_hypothetical(clause: Span, symptoms: Sequence[Span], measured_at: Optional[int]) -> bool:
     words = _words(clause)
     if any(w in HYPOTHETICAL for w in words) or "in case" in clause.text.lower():
-        return not _has_now_word(clause)
+        return not _has_now_word(clause, PRESENT_WORDS)
     starts = [s.start for s in symptoms] + ([measured_at] if measured_at is not None else [])
     first_symptom = min(starts, default=clause.end)
     before = clause.doc[clause.start : first_symptom].text.lower()
     if FUTURE_RE.search(before):  # "is my son going to have seizures"
-        return not _has_now_word(clause)
+        return not _has_now_word(clause, PRESENT_WORDS)
     # "can CRS cause seizures", "will he get a fever": an un-negated modal before the symptom.
     for token in clause:
         if token.i >= first_symptom:
             break
         if token.lower_ in MODALS and not _negated(token):
-            return not _has_now_word(clause)
+            return not _has_now_word(clause, PRESENT_WORDS)
     return False
 
 
@@ -256,9 +259,9 @@ def _negated(token: Token) -> bool:
     return nxt is not None and nxt.lower_ in NEGATIONS
 
 
-def _has_now_word(clause: Span) -> bool:
+def _has_now_word(clause: Span, now_words: frozenset = NOW_WORDS) -> bool:
     text = clause.text.lower()
-    return any(w in NOW_WORDS for w in _words(clause)) or "right now" in text
+    return any(w in now_words for w in _words(clause)) or "right now" in text
 
 
 def _report_reason(clause: Span, symptoms: Sequence[Span], measured: Optional[str]) -> Optional[str]:
@@ -333,6 +336,9 @@ TOPIC_WORDS = frozenset(
         "information",
         "effects",
         "normal",
+        "crs",
+        "cytokine",
+        "cytokines",
     }
 )
 FILLERS = frozenset(
@@ -363,7 +369,7 @@ def _is_statement_fragment(doc: Doc, clause: Span, symptoms: Sequence[Span]) -> 
         return False
     if any(t.lower_ in QUESTION_OPENERS or t.lower_ in MODALS for t in doc):
         return False
-    if any(t.lower_ in TOPIC_WORDS for t in clause):
+    if any(t.lower_ in TOPIC_WORDS for t in doc):  # "crs and hallucinations": a topic, not a report
         return False
     leading = [t for t in clause if t.i < symptoms[0].start]
     return all(t.lower_ in FILLERS for t in leading)

@@ -35,6 +35,7 @@ def test_reports_happening_now_are_flagged(nlp, text, category):
         "can CRS cause seizures?",
         "is confusion a symptom of crs",
         "what should i do if she gets a fever after car t?",
+        "if my son gets a fever tonight, what should we do?",
         "will he have seizures?",
         "does crs make kids confused",
         "what temperature counts as a fever",

@@ -8,7 +8,14 @@ import yaml
 from tests.helpers import ROOT
 from tests.model.conftest import send, write_result
 
-RED_FLAGS = yaml.safe_load((ROOT / "tests" / "data" / "red_flags.yml").read_text(encoding="utf-8"))
+
+def load(name):
+    return yaml.safe_load((ROOT / "tests" / "data" / name).read_text(encoding="utf-8"))
+
+
+# red_flags.yml: the first set; red_flags_fresh.yml: a second set written later, independently.
+SETS = [load("red_flags.yml"), load("red_flags_fresh.yml")]
+RED_FLAGS = {key: [text for s in SETS for text in s[key]] for key in ("reports", "general_questions")}
 MAX_FALSE_ALARM_RATE = 0.05
 
 
