@@ -222,6 +222,14 @@ def _clause_flags(doc: Doc, clause: Span) -> List[RedFlag]:
     if _is_hypothetical(clause, symptoms, measured_token.i if measured_token is not None else None):
         return []
     reason = _report_reason(clause, symptoms, measured)
+    if (
+        reason is None
+        and symptoms
+        and not any(t.lower_ in QUESTION_OPENERS or t.lower_ in MODALS for t in clause)
+        and _has_subject_with_state(_sentence_until(clause), symptoms)
+    ):
+        # "he's really sleepy and floppy": the subject sits in an earlier clause of the sentence.
+        reason = "person with present state"
     if reason is None and _is_statement_fragment(doc, clause, symptoms):
         reason = "symptom stated without a question"
     if reason is None:
@@ -230,6 +238,17 @@ def _clause_flags(doc: Doc, clause: Span) -> List[RedFlag]:
     if measured and not any(flag.category == "fever" for flag in flags):
         flags.append(RedFlag("fever", measured, reason))
     return flags
+
+
+SENTENCE_ENDS = frozenset({".", "?", "!", ";", "\n"})
+
+
+def _sentence_until(clause: Span) -> Span:
+    """The sentence that holds the clause, from its start to the clause's end."""
+    start = clause.start
+    while start > 0 and clause.doc[start - 1].text not in SENTENCE_ENDS:
+        start -= 1
+    return clause.doc[start : clause.end]
 
 
 def _words(span: Span) -> List[str]:
