@@ -1,5 +1,5 @@
 # Two commands for a newcomer: `make run` and `make test`. Everything else is a helper.
-.PHONY: run test setup train actions shell lint bench
+.PHONY: run test setup train actions shell lint bench scale
 
 run:     ## install what is missing, train if data changed, start everything
 	scripts/run.sh
@@ -19,6 +19,12 @@ actions: ## only the action server, for `rasa shell` in another terminal
 shell:   ## talk to the bot in the terminal (start `make actions` first)
 	scripts/setup.sh && scripts/train.sh && .venv/bin/rasa shell --model models/crs.tar.gz
 
+bench:   ## project vs Rasa's default config, one run (~20 min): results/bench.md
+	scripts/bench.sh
+
+scale:   ## 2 Rasa replicas + actions behind nginx, PostgreSQL + Redis (Ctrl-C stops)
+	scripts/scale.sh
+
 lint:    ## ruff on both environments' code
-	.venv/bin/ruff check actions assistant launcher tests --exclude tests/web
+	.venv/bin/ruff check actions assistant launcher bench tests --exclude tests/web
 	.venv-web/bin/ruff check web tests/web

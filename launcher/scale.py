@@ -24,13 +24,15 @@ from typing import Dict, List, Optional
 from launcher.stack import (
     MODEL,
     QUIET_ENV,
-    RASA_BIN,
     ROOT,
+    SERVING_ENV,
     Service,
     StackError,
     _endpoints_file,
     _http_ok,
+    actions_service,
     free_port,
+    rasa_service,
 )
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -173,46 +175,19 @@ def start_scale(
         "CRS_DATABASE_URL": database_url,
         "TICKET_LOCK_LIFETIME": LOCK_LIFETIME_SECONDS,
         "SANIC_WORKERS": str(sanic_workers),
-        # Serving settings measured by bench/: one TensorFlow thread, two malloc arenas.
-        "TF_INTRA_OP_PARALLELISM_THREADS": "1",
-        "TF_INTER_OP_PARALLELISM_THREADS": "1",
-        "MALLOC_ARENA_MAX": "2",
+        **SERVING_ENV,
         **(extra_env or {}),
     }
     endpoints = _endpoints_file(
         f"{actions_url}/webhook", log_dir, lock_store_yaml(redis_host, redis_port, redis_db, key_prefix)
     )
     services: Dict[str, Service] = {
-        "actions": Service(
-            "action server",
-            [str(RASA_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(actions_port)],
-            {**env, "SANIC_HOST": "127.0.0.1"},
-            log_dir / "actions.log",
-            lambda s: _http_ok(f"{actions_url}/health"),
-        )
+        "actions": actions_service(env, actions_port, log_dir),
     }
     rasa_ports = [free_port() for _ in range(replicas)]
     for index, rasa_port in enumerate(rasa_ports):
-        url = f"http://127.0.0.1:{rasa_port}"
-        services[f"rasa-{index}"] = Service(
-            f"Rasa replica {index}",
-            [
-                str(RASA_BIN / "rasa"),
-                "run",
-                "--model",
-                str(model),
-                "--endpoints",
-                str(endpoints),
-                "--credentials",
-                str(ROOT / "credentials.yml"),
-                "--interface",
-                "127.0.0.1",
-                "--port",
-                str(rasa_port),
-            ],  # fmt: skip
-            env,
-            log_dir / f"rasa-{index}.log",
-            lambda s, url=url: _http_ok(f"{url}/"),
+        services[f"rasa-{index}"] = rasa_service(
+            f"Rasa replica {index}", env, rasa_port, endpoints, model, log_dir / f"rasa-{index}.log"
         )
     config = nginx_config(log_dir, port, rasa_ports)
     services["nginx"] = Service(

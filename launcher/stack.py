@@ -126,6 +126,37 @@ def _http_ok(url: str) -> bool:
         return False
 
 
+# Serving settings measured by bench/: one TensorFlow thread, two malloc arenas.
+SERVING_ENV = {
+    "TF_INTRA_OP_PARALLELISM_THREADS": "1",
+    "TF_INTER_OP_PARALLELISM_THREADS": "1",
+    "MALLOC_ARENA_MAX": "2",
+}
+
+
+def actions_service(env: Dict[str, str], port: int, log_dir: Path) -> Service:
+    """The action server on 127.0.0.1:port."""
+    return Service(
+        "action server",
+        [str(RASA_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)],
+        {**env, "SANIC_HOST": "127.0.0.1"},
+        log_dir / "actions.log",
+        lambda s: _http_ok(f"http://127.0.0.1:{port}/health"),
+    )
+
+
+def rasa_service(
+    name: str, env: Dict[str, str], port: int, endpoints: Path, model: Path, log_path: Path
+) -> Service:
+    """A Rasa server on 127.0.0.1:port with the REST channel and no HTTP API."""
+    command = [
+        str(RASA_BIN / "rasa"), "run", "--model", str(model), "--endpoints", str(endpoints),
+        "--credentials", str(ROOT / "credentials.yml"), "--interface", "127.0.0.1", "--port", str(port),
+    ]  # fmt: skip
+    # Rasa loads the model before it starts listening, so an answer means ready.
+    return Service(name, command, env, log_path, lambda s: _http_ok(f"http://127.0.0.1:{port}/"))
+
+
 def _endpoints_file(actions_url: str, directory: Path, extra: str = "") -> Path:
     text = (ROOT / "endpoints.yml").read_text(encoding="utf-8")
     path = directory / "endpoints.yml"
@@ -158,7 +189,7 @@ def start_stack(
     rasa_port = rasa_port or free_port()
     actions_port = actions_port or free_port()
     log_dir = log_dir or Path(tempfile.mkdtemp(prefix="crs-stack-"))
-    env = {**os.environ, **QUIET_ENV, "PYTHONPATH": str(ROOT), **(extra_env or {})}
+    env = {**os.environ, **QUIET_ENV, **SERVING_ENV, "PYTHONPATH": str(ROOT), **(extra_env or {})}
     if database_url:
         env["CRS_DATABASE_URL"] = database_url
     actions_url = f"http://127.0.0.1:{actions_port}"
@@ -167,34 +198,8 @@ def start_stack(
     endpoints = _endpoints_file(f"{actions_url}/webhook", log_dir, endpoints_extra)
 
     services = {
-        "actions": Service(
-            "action server",
-            [str(RASA_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(actions_port)],
-            {**env, "SANIC_HOST": "127.0.0.1"},
-            log_dir / "actions.log",
-            lambda s: _http_ok(f"{actions_url}/health"),
-        ),
-        "rasa": Service(
-            "Rasa server",
-            [
-                str(RASA_BIN / "rasa"),
-                "run",
-                "--model",
-                str(model),
-                "--endpoints",
-                str(endpoints),
-                "--credentials",
-                str(ROOT / "credentials.yml"),
-                "--interface",
-                "127.0.0.1",
-                "--port",
-                str(rasa_port),
-            ],
-            env,
-            log_dir / "rasa.log",
-            # Rasa loads the model before it starts listening, so an answer means ready.
-            lambda s: _http_ok(f"{rasa_url}/"),
-        ),
+        "actions": actions_service(env, actions_port, log_dir),
+        "rasa": rasa_service("Rasa server", env, rasa_port, endpoints, model, log_dir / "rasa.log"),
     }
     gateway_url = None
     if gateway:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make test` (and CI): set up, lint, unit and contract tests, train, model and
-# conversation tests, then the web app's suite. Stops at the first failing stage.
+# conversation tests, scale-out reliability tests, then the web app's suite. Stops at the first failing stage.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export TF_CPP_MIN_LOG_LEVEL=3 SQLALCHEMY_SILENCE_UBER_WARNING=1 RASA_TELEMETRY_ENABLED=false
@@ -9,7 +9,7 @@ scripts/setup.sh
 scripts/setup_web.sh
 
 echo "==> lint"
-.venv/bin/ruff check actions assistant launcher tests --exclude tests/web
+.venv/bin/ruff check actions assistant launcher bench tests --exclude tests/web
 .venv-web/bin/ruff check web tests/web
 
 echo "==> contract, unit and data-validation tests (Rasa environment)"
@@ -25,6 +25,10 @@ echo "{\"seconds\": $((SECONDS - start)), \"trained\": $trained}" > results/trai
 
 echo "==> model, red-flag and conversation tests"
 .venv/bin/python -m pytest -q tests/model
+
+echo "==> scale-out: replicas, lock store, kill -9, database outage, deployment files"
+scripts/setup_scale.sh
+.venv/bin/python -m pytest -q tests/scale
 
 echo "==> figures"
 .venv/bin/python scripts/report_figures.py
