@@ -9,6 +9,7 @@ environment) can import it.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -16,6 +17,26 @@ from typing import Mapping, Optional
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'rasa.db'}"
+# Said in every reply as "To reach them, {care_team_contact}." (domain.yml's slot
+# `initial_value` is the same text, checked by tests/contract/test_settings_defaults.py).
+DEFAULT_CARE_TEAM_CONTACT = (
+    "call the phone number on your discharge papers, or if you are in the hospital, tell your child's nurse"
+)
+DEFAULT_EMERGENCY_NUMBER = "911"
+# A contact made only of a phone number: digits with spaces, dashes, dots, brackets, a leading +.
+_BARE_PHONE = re.compile(r"\+?[\d\s().-]*\d[\d\s().-]*")
+
+
+def contact_text(contact: str) -> str:
+    """The care-team contact as the end of "To reach them, ...".
+
+    A bare phone number ("555-0100", "+1 (555) 010-0100") becomes "call them at 555-0100",
+    and a final full stop is dropped, since the reply adds its own.
+    """
+    contact = contact.strip().rstrip(".").strip()
+    if _BARE_PHONE.fullmatch(contact) and sum(c.isdigit() for c in contact) >= 3:
+        return f"call them at {contact}"
+    return contact
 
 
 @dataclass(frozen=True)
@@ -31,10 +52,10 @@ class Settings:
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> Settings:
         env = os.environ if env is None else env
         phone = env.get("CRS_CARE_TEAM_PHONE", "").strip() or None
-        contact = env.get("CRS_CARE_TEAM_CONTACT", "").strip()
+        contact = contact_text(env.get("CRS_CARE_TEAM_CONTACT", ""))
         if not contact:
-            contact = f"call them at {phone}" if phone else "call the phone number on your discharge papers"
-        emergency = env.get("CRS_EMERGENCY_NUMBER", "").strip() or "911"
+            contact = f"call them at {phone}" if phone else DEFAULT_CARE_TEAM_CONTACT
+        emergency = env.get("CRS_EMERGENCY_NUMBER", "").strip() or DEFAULT_EMERGENCY_NUMBER
         database_url = env.get("CRS_DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
         return cls(
             care_team_contact=contact,
