@@ -1,0 +1,89 @@
+"""Any response that names a red-flag sign tells the parent when to call emergency services.
+
+A reply that mentions fever, trouble breathing, a seizure, confusion and the like
+carries the sentence `utter_faq/when_to_call` uses, word for word, so a parent reading
+about a sign never learns of it without the emergency instruction.
+"""
+
+import re
+from typing import List
+
+from assistant.medical_terms import SYMPTOM_TERMS
+from tests.helpers import response_texts
+
+EMERGENCY_SENTENCE = (
+    "If your child has trouble breathing, has a seizure, or is hard to wake, call {emergency_number} now."
+)
+# The urgent reply for breathing, seizures and waking opens with the call itself.
+LEADS_WITH_THE_CALL = "Call {emergency_number} now."
+
+# Red-flag categories of the project's symptom vocabulary (assistant/medical_terms.py);
+# "other" holds signs to report (rash, vomiting...) that are not red flags.
+RED_FLAG_CATEGORIES = ("breathing", "seizure", "consciousness", "confusion", "speech", "heart", "fever")
+# The plain words the responses use for the same signs (the vocabulary above lists
+# how parents report them: "heart is racing", "can't breathe").
+RESPONSE_RED_FLAG_WORDS = (
+    "fever",
+    "trouble breathing",
+    "shortness of breath",
+    "short of breath",
+    "seizure",
+    "hard to wake",
+    "confusion",
+    "confused",
+    "faint",
+    "passing out",
+    "fast heart",
+    "racing heart",
+    "heart racing",
+    "blue lips",
+    "lips turn blue",
+    "trouble talking",
+    "shaking",
+)
+RED_FLAG_TERMS = tuple(
+    sorted({t.lower() for c in RED_FLAG_CATEGORIES for t in SYMPTOM_TERMS[c]} | set(RESPONSE_RED_FLAG_WORDS))
+)
+
+
+def red_flags_named(text: str) -> List[str]:
+    lowered = text.lower().replace("\u2019", "'")
+    return [term for term in RED_FLAG_TERMS if re.search(r"\b" + re.escape(term), lowered)]
+
+
+def has_emergency_instruction(text: str) -> bool:
+    return EMERGENCY_SENTENCE in text or text.startswith(LEADS_WITH_THE_CALL)
+
+
+def test_the_sentence_is_the_one_when_to_call_uses():
+    assert EMERGENCY_SENTENCE in response_texts()["utter_faq/when_to_call"][0]
+
+
+def test_every_response_naming_a_red_flag_sign_carries_the_emergency_sentence():
+    missing = {
+        name: red_flags_named(text)
+        for name, texts in response_texts().items()
+        for text in texts
+        if red_flags_named(text) and not has_emergency_instruction(text)
+    }
+    assert missing == {}
+
+
+def test_the_vocabulary_finds_the_signs_the_answers_name():
+    # Guards the rule against a vocabulary that silently stops matching anything.
+    texts = response_texts()
+    for name in (
+        "utter_faq/symptoms_general",
+        "utter_faq/symptoms_heart",
+        "utter_faq/symptoms_brain",
+        "utter_faq/symptoms_lungs",
+        "utter_faq/when_does_crs_start",
+        "utter_medicine_dose",
+    ):
+        assert red_flags_named(texts[name][0]), name
+    assert red_flags_named("She has a fever and blue lips.") == ["blue lips", "fever"]
+    assert red_flags_named("What are cytokines?") == []
+
+
+def test_a_bare_call_for_help_gets_the_emergency_sentence_first():
+    assert response_texts()["utter_ask_for_help"][0].startswith(EMERGENCY_SENTENCE)
