@@ -56,12 +56,31 @@ def closed_port_url() -> str:
 
 CARE = "Please contact your child's care team."
 
+# Related-topic buttons as Rasa's `utter_faq/*` responses carry them: a question text or
+# a `/faq/<key>` payload. The gateway must pass these on unchanged...
+RELATED_BUTTONS = [
+    {"title": "What are the signs of CRS?", "payload": "/faq/symptoms_general"},
+    {"title": "How is CRS treated?", "payload": "How is CRS treated?"},
+]
+# ...and drop these: markup in a title, Rasa's own intents, an entity payload, an unknown key.
+UNSAFE_BUTTONS = [
+    {"title": '<img src=x onerror="window.__xss=3">', "payload": "what is crs"},
+    {"title": "Start again", "payload": "/restart"},
+    {"title": "Rate it", "payload": '/feedback{"feedback_value":"up"}'},
+    {"title": "Unknown topic", "payload": "/faq/not_a_topic"},
+]
+
 
 def stub_answer(message: str) -> list[dict[str, Any]]:
     """What the stub bot says: mimics the shapes Rasa's REST channel returns."""
     lowered = message.lower()
     if lowered.startswith("/feedback"):
         return [{"text": f"Thank you for your feedback. {CARE}"}]
+    if lowered.startswith("/faq/"):
+        return [{"text": f"An answer about {message[5:]}. {CARE}", "buttons": RELATED_BUTTONS}]
+    if "related" in lowered:
+        buttons = RELATED_BUTTONS + UNSAFE_BUTTONS
+        return [{"text": f"An answer with related topics. {CARE}", "buttons": buttons}]
     if "emergency" in lowered or "not breathing" in lowered:
         return [
             {"text": f"This sounds urgent. Call emergency services now. {CARE}"},

@@ -31,6 +31,7 @@ def error_body(error: ChatError, care_team: str) -> dict[str, object]:
 _FIELD_PROBLEMS = {
     "missing": "is missing",
     "string_type": "must be text",
+    "bool_type": "must be true or false",
     "extra_forbidden": "is not expected",
 }
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, ConfigDict, StrictStr
+from pydantic import BaseModel, ConfigDict, StrictBool, StrictStr
 
 from assistant.settings import get_settings
 from web.chat import service
 from web.chat.rasa_client import RasaClient
 from web.chat.ratelimit import ClientRateLimiter
 from web.chat.replies import BotMessage
+from web.chat.topics import welcome_buttons
 from web.settings import WebSettings
 
 router = APIRouter(prefix="/api")
@@ -21,6 +22,8 @@ class ChatRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     sender: StrictStr
     message: StrictStr
+    # True when the message is a tapped button's payload (see service.ask).
+    quick_reply: StrictBool = False
 
 
 class FeedbackRequest(BaseModel):
@@ -43,21 +46,25 @@ def _state(request: Request) -> tuple[RasaClient, ClientRateLimiter, WebSettings
 async def chat(body: ChatRequest, request: Request) -> ChatResponse:
     rasa, limiter, settings = _state(request)
     limiter.check(request)
-    messages = await service.ask(rasa, body.sender, body.message, settings.max_message_chars)
+    messages = await service.ask(
+        rasa, body.sender, body.message, settings.max_message_chars, body.quick_reply
+    )
     return ChatResponse(messages=messages)
 
 
 @router.post("/feedback")
 async def feedback(body: FeedbackRequest, request: Request) -> ChatResponse:
-    rasa, limiter, _ = _state(request)
+    rasa, limiter, settings = _state(request)
     limiter.check(request)
-    messages = await service.give_feedback(rasa, body.sender, body.value, body.message_id)
+    messages = await service.give_feedback(
+        rasa, body.sender, body.value, body.message_id, settings.max_message_chars
+    )
     return ChatResponse(messages=messages)
 
 
 @router.get("/config")
 async def config(request: Request) -> dict[str, Any]:
-    """What the widget shows besides the bot: contacts and limits."""
+    """What the widget shows besides the bot: contacts, limits and the welcome's buttons."""
     shared = get_settings()
     settings: WebSettings = request.app.state.web_settings
     return {
@@ -65,6 +72,7 @@ async def config(request: Request) -> dict[str, Any]:
         "care_team_phone": shared.care_team_phone,
         "emergency_number": shared.emergency_number,
         "max_message_chars": settings.max_message_chars,
+        "welcome_buttons": welcome_buttons(),
     }
 
 

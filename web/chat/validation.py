@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection
 
 from web.chat.errors import ChatError, bad_request
 
@@ -14,6 +15,9 @@ MESSAGE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _LEADING_COMMAND = re.compile(r"^[\s/]+")
 _WHITESPACE_RUN = re.compile(r"[ \t]+")
 FEEDBACK_VALUES = ("up", "down")
+# A button's intent payload: "/intent" or "/faq/<key>", with no entities, confidence or rest.
+_INTENT_PAYLOAD = re.compile(r"/([a-z][a-z0-9_]*(?:/[a-z0-9_]+)?)")
+MAX_BUTTON_TITLE_CHARS = 120
 
 
 def check_sender(sender: str) -> str:
@@ -51,6 +55,41 @@ def clean_message(text: str, max_chars: int) -> str:
     if not text:
         raise bad_request("empty_message", "Please type a question before sending.")
     return text
+
+
+def intent_payload(text: str, intents: Collection[str]) -> str | None:
+    """`text` if it is exactly `/<intent>` for one of `intents`, else None."""
+    match = _INTENT_PAYLOAD.fullmatch(text)
+    return text if match and match.group(1) in intents else None
+
+
+def clean_quick_reply(text: str, max_chars: int, intents: Collection[str]) -> str:
+    """What to forward for a tapped button: an allowed intent payload unchanged, anything
+    else exactly as if it had been typed (so no other intent can be injected)."""
+    return intent_payload(text, intents) or clean_message(text, max_chars)
+
+
+def button_payload(payload: str, max_chars: int, intents: Collection[str]) -> str | None:
+    """A bot button's payload if tapping it can be sent back as is: a plain one-line
+    question the gateway would forward unchanged, or an allowed intent payload. Else None."""
+    if intent_payload(payload, intents):
+        return payload
+    if "\n" in payload:
+        return None
+    try:
+        return payload if clean_message(payload, max_chars) == payload else None
+    except ChatError:
+        return None
+
+
+def button_title(title: str) -> str | None:
+    """A bot button's title if it is short plain text (no markup, no control characters)."""
+    title = title.strip()
+    if not title or len(title) > MAX_BUTTON_TITLE_CHARS or "<" in title or ">" in title:
+        return None
+    if _drop_control_characters(title) != title or "\n" in title:
+        return None
+    return title
 
 
 def _too_long(max_chars: int) -> ChatError:

@@ -9,8 +9,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from conftest import gateway_settings
-from webtest_support import ServerThread, StubRasa
+from webtest_support import RELATED_BUTTONS, ServerThread, StubRasa
 
+from assistant.topics import TOPIC_TITLES
 from web.app import create_app
 
 SENDER = "parent-0001"
@@ -60,6 +61,51 @@ def test_typed_slash_commands_are_neutralised(client: httpx.Client, stub_rasa: S
         json={"sender": SENDER, "message": '/feedback{"feedback_value":"up"}'},
     )
     assert not stub_rasa.received[-1]["message"].startswith("/")
+
+
+def test_typed_faq_payload_is_neutralised_too(client: httpx.Client, stub_rasa: StubRasa) -> None:
+    client.post("/api/chat", json={"sender": SENDER, "message": "/faq/what_is_crs"})
+    assert stub_rasa.received[-1]["message"] == "faq/what_is_crs"
+
+
+def test_related_topic_buttons_are_passed_on_unchanged_and_unsafe_ones_dropped(
+    client: httpx.Client,
+) -> None:
+    messages = client.post("/api/chat", json={"sender": SENDER, "message": "related"}).json()["messages"]
+    assert messages[0]["buttons"] == RELATED_BUTTONS
+
+
+def test_tapped_faq_button_is_forwarded_as_its_intent(client: httpx.Client, stub_rasa: StubRasa) -> None:
+    body = {"sender": SENDER, "message": "/faq/symptoms_general", "quick_reply": True}
+    response = client.post("/api/chat", json=body)
+    assert response.status_code == 200
+    assert stub_rasa.received[-1] == {"sender": SENDER, "message": "/faq/symptoms_general"}
+    assert response.json()["messages"][0]["buttons"] == RELATED_BUTTONS
+
+
+@pytest.mark.parametrize(
+    ("payload", "forwarded"),
+    [
+        ("/restart", "restart"),
+        ("/faq/not_a_topic", "faq/not_a_topic"),
+        ('/feedback{"feedback_value":"up"}', 'feedback{"feedback_value":"up"}'),
+        ("How is CRS treated?", "How is CRS treated?"),
+    ],
+)
+def test_tapped_buttons_cannot_inject_other_intents(
+    client: httpx.Client, stub_rasa: StubRasa, payload: str, forwarded: str
+) -> None:
+    body = {"sender": SENDER, "message": payload, "quick_reply": True}
+    assert client.post("/api/chat", json=body).status_code == 200
+    assert stub_rasa.received[-1]["message"] == forwarded
+
+
+def test_quick_reply_flag_must_be_a_boolean(client: httpx.Client, stub_rasa: StubRasa) -> None:
+    body = {"sender": SENDER, "message": "/faq/what_is_crs", "quick_reply": "yes"}
+    response = client.post("/api/chat", json=body)
+    assert response.status_code == 422
+    assert _error(response)["code"] == "invalid_field"
+    assert stub_rasa.received == []
 
 
 @pytest.mark.parametrize(
@@ -199,6 +245,15 @@ def test_config_gives_contacts(client: httpx.Client) -> None:
     assert config["emergency_number"]
     assert config["care_team_phone"] == "+1 555 0100"
     assert config["max_message_chars"] == 1000
+
+
+def test_config_gives_the_welcome_topics_from_the_assistants_titles(client: httpx.Client) -> None:
+    buttons = client.get("/api/config").json()["welcome_buttons"]
+    assert [b["title"] for b in buttons] == [
+        TOPIC_TITLES[key]
+        for key in ("what_is_crs", "symptoms_general", "when_to_call", "recovery_time")
+    ]
+    assert all(b["payload"] == b["title"] for b in buttons)
 
 
 @pytest.fixture(scope="module")

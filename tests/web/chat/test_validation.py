@@ -10,8 +10,12 @@ from web.chat.validation import (
     check_message_id,
     check_sender,
     clean_message,
+    clean_quick_reply,
     feedback_command,
+    intent_payload,
 )
+
+INTENTS = frozenset({"faq/what_is_crs", "greet"})
 
 
 @pytest.mark.parametrize("sender", ["abcdefgh", "3f2b9c1e-1234-4a5b-9c8d-0123456789ab", "a_b-C" * 3])
@@ -101,3 +105,36 @@ def test_cleaned_messages_are_safe_to_forward(text: str) -> None:
     assert not cleaned.startswith("/")
     assert len(cleaned) <= 1000
     assert all(c == "\n" or unicodedata.category(c) not in ("Cc", "Cf", "Cs", "Co", "Cn") for c in cleaned)
+
+
+@pytest.mark.parametrize("payload", ["/faq/what_is_crs", "/greet"])
+def test_allowed_intent_payloads(payload: str) -> None:
+    assert intent_payload(payload, INTENTS) == payload
+    assert clean_quick_reply(payload, 1000, INTENTS) == payload
+
+
+@pytest.mark.parametrize(
+    ("payload", "forwarded"),
+    [
+        ("/restart", "restart"),
+        ("/faq/recovery_time", "faq/recovery_time"),
+        ('/greet{"name":"x"}', 'greet{"name":"x"}'),
+        ("/greet@1.0", "greet@1.0"),
+        (" /greet", "greet"),
+        ("What is CRS?", "What is CRS?"),
+    ],
+)
+def test_other_quick_replies_are_cleaned_like_typed_text(payload: str, forwarded: str) -> None:
+    assert intent_payload(payload, INTENTS) is None
+    assert clean_quick_reply(payload, 1000, INTENTS) == forwarded
+
+
+@settings(max_examples=2000, deadline=None, database=None)
+@given(st.one_of(st.text(max_size=300), st.sampled_from(sorted(INTENTS)).map(lambda i: "/" + i + "x")))
+def test_a_quick_reply_reaches_rasa_as_an_allowed_intent_or_as_text(text: str) -> None:
+    try:
+        forwarded = clean_quick_reply(text, 1000, INTENTS)
+    except ChatError as error:
+        assert error.code in ("empty_message", "message_too_long")
+        return
+    assert not forwarded.startswith("/") or forwarded[1:] in INTENTS
