@@ -9,6 +9,14 @@
  *
  * Every message (the parent's and the bot's) is inserted with textContent: no HTML from
  * a message is ever parsed. Links in bot text become <a> elements built one by one.
+ *
+ * Quick replies: the welcome offers common topics (`welcome_buttons` from /api/config) and
+ * bot answers may carry buttons. Only the latest ones can be tapped: once the parent sends
+ * a message (typed or tapped), every earlier group of buttons is removed. A tap sends the
+ * button's payload and shows its title as the parent's message.
+ *
+ * A link on the page to the container's id (a skip link such as
+ * <a href="#crs-chat">Skip to the chat</a>) opens the chat and moves focus into its input.
  */
 (function () {
   "use strict";
@@ -128,6 +136,7 @@
       emergencyNumber: data.emergencyNumber || "",
       maxChars: parseInt(data.maxChars, 10) || 1000,
       floating: data.mode !== "inline",
+      welcomeButtons: [],
     };
     var store = makeStore(STORAGE_PREFIX + server);
     var state = store.read() || {};
@@ -213,7 +222,8 @@
       return links.childNodes.length ? links : null;
     }
 
-    function renderMessage(entry) {
+    /** One bot or parent message; `live` adds its quick-reply buttons. */
+    function renderMessage(entry, live) {
       var isBot = entry.role === "bot";
       var classes = "crs-msg crs-msg--" + (isBot ? "bot" : "user") + (entry.urgent ? " crs-msg--urgent" : "");
       var node = el("div", { class: classes, "data-id": entry.id || null });
@@ -231,15 +241,17 @@
       else text.textContent = entry.text;
       node.appendChild(text);
       if (entry.urgent) node.appendChild(callLinks());
-      if (isBot && entry.buttons && entry.buttons.length) {
-        node.appendChild(el("div", { class: "crs-quick", role: "group", "aria-label": "Suggested questions" },
-          entry.buttons.map(function (button) {
-            var b = el("button", { type: "button", class: "crs-button crs-quick__button", text: button.title });
-            b.addEventListener("click", function () {
-              send(button.payload, button.title, false);
-            });
-            return b;
-          })));
+      if (isBot && live && entry.buttons && entry.buttons.length) {
+        node.appendChild(el("div", {
+          class: "crs-quick", role: "group",
+          "aria-label": entry.welcome ? "Common questions" : "Suggested questions",
+        }, entry.buttons.map(function (button) {
+          var b = el("button", { type: "button", class: "crs-button crs-quick__button", text: button.title });
+          b.addEventListener("click", function () {
+            send(button.payload, button.title, false, true);
+          });
+          return b;
+        })));
       }
       if (isBot && entry.rateable) node.appendChild(renderFeedback(entry));
       return node;
@@ -258,25 +270,40 @@
       return group;
     }
 
+    /** The welcome (never stored, so a restored transcript cannot repeat it), then the
+     *  transcript; only the bot messages after the parent's last message keep buttons. */
     function renderAll() {
       log.textContent = "";
-      log.appendChild(renderMessage({ role: "bot", text: welcomeText() }));
-      state.transcript.forEach(function (entry) { log.appendChild(renderMessage(entry)); });
+      var lastUser = -1;
+      state.transcript.forEach(function (entry, i) { if (entry.role === "user") lastUser = i; });
+      log.appendChild(renderMessage(
+        { role: "bot", text: welcomeText(), buttons: cfg.welcomeButtons, welcome: true }, lastUser < 0));
+      state.transcript.forEach(function (entry, i) { log.appendChild(renderMessage(entry, i > lastUser)); });
       scrollToEnd();
     }
 
     function welcomeText() {
       return "Hello. I answer questions about cytokine release syndrome (CRS) after immunotherapy, " +
         "using one article for families. I can't give medical advice or say whether your child has CRS. " +
-        careTeamSentence();
+        careTeamSentence() +
+        (cfg.welcomeButtons.length ? " Tap a common question below, or type your own." : "");
     }
 
     function append(entry) {
       state.transcript.push(entry);
       store.write(state);
-      var node = log.appendChild(renderMessage(entry));
+      if (entry.role === "user") retireQuickReplies();
+      var node = log.appendChild(renderMessage(entry, true));
       scrollToEnd();
       return node;
+    }
+
+    /** The parent has moved on: remove every earlier group of buttons, keeping focus in the chat. */
+    function retireQuickReplies() {
+      Array.prototype.forEach.call(log.querySelectorAll(".crs-quick"), function (group) {
+        if (group.contains(document.activeElement)) log.focus({ preventScroll: true });
+        group.remove();
+      });
     }
 
     function scrollToEnd() { log.scrollTop = log.scrollHeight; }
@@ -319,22 +346,30 @@
       });
     }
 
-    /** Send `message` to the bot, showing `shown` as the parent's bubble. */
-    function send(message, shown, fromInput) {
+    /** Send `message` to the bot, showing `shown` as the parent's bubble. A tapped button
+     *  (`quickReply`) sends its payload, which the gateway may forward as an intent. */
+    function send(message, shown, fromInput, quickReply) {
       if (busy) return;
       clearError();
       var userEntry = { role: "user", text: shown };
-      var userNode = append(userEntry);
+      append(userEntry);
       if (fromInput) { input.value = ""; updateCount(); }
       setBusy(true);
-      postJSON(server + "/api/chat", { sender: state.sender, message: message })
+      var body = { sender: state.sender, message: message };
+      if (quickReply) body.quick_reply = true;
+      postJSON(server + "/api/chat", body)
         .then(function (data) { addBotMessages(data.messages, true); })
         .catch(function (error) {
-          // Nothing typed is lost: the message goes back into the input to re-send.
+          // Nothing is lost: a typed message goes back into the input to re-send, and
+          // the buttons come back to tap again.
           var index = state.transcript.lastIndexOf(userEntry);
           if (index >= 0) state.transcript.splice(index, 1);
           store.write(state);
-          userNode.remove();
+          renderAll();
+          if (quickReply) {
+            showError(error.message + " Please tap your question again.", error.careTeam);
+            return;
+          }
           if (!input.value) { input.value = message; updateCount(); }
           showError(error.message + " Your message is still in the box below.", error.careTeam);
         })
@@ -369,6 +404,16 @@
       input.focus();
     }
 
+    /** Bring the chat into view and put the cursor in its input (the page's skip link). */
+    function goToChat() {
+      if (cfg.floating) {
+        setOpen(true, true);
+        return;
+      }
+      panel.scrollIntoView({ block: "start" });
+      input.focus({ preventScroll: true });
+    }
+
     function setOpen(open, focusInput) {
       if (!cfg.floating) return;
       state.open = open;
@@ -401,6 +446,14 @@
     });
     input.addEventListener("input", updateCount);
     startOver.addEventListener("click", restart);
+    if (container.id) {
+      document.addEventListener("click", function (event) {
+        var link = event.target && event.target.closest ? event.target.closest("a[href]") : null;
+        if (!link || link.getAttribute("href") !== "#" + container.id) return;
+        event.preventDefault();
+        goToChat();
+      });
+    }
     if (cfg.floating) {
       launcher.addEventListener("click", function () { setOpen(true, true); });
       closeButton.addEventListener("click", function () { setOpen(false, true); });
@@ -423,6 +476,7 @@
           cfg.careTeam = cfg.careTeam || remote.care_team_contact || "";
           cfg.careTeamPhone = cfg.careTeamPhone || remote.care_team_phone || "";
           cfg.emergencyNumber = cfg.emergencyNumber || remote.emergency_number || "911";
+          cfg.welcomeButtons = validButtons(remote.welcome_buttons);
           renderNote();
           renderAll();
         })
@@ -430,6 +484,14 @@
           cfg.emergencyNumber = cfg.emergencyNumber || "911";
         });
     }
+  }
+
+  /** Buttons from the server: objects with a string title and payload, nothing else. */
+  function validButtons(raw) {
+    if (!Array.isArray(raw)) return [];
+    return raw.filter(function (b) {
+      return b && typeof b.title === "string" && b.title.trim() && typeof b.payload === "string" && b.payload;
+    }).map(function (b) { return { title: b.title, payload: b.payload }; });
   }
 
   function applyColours(root, data) {

@@ -4,7 +4,7 @@ messages, at phone and desktop widths; screenshots saved to artifacts/screenshot
 from __future__ import annotations
 
 import pytest
-from browser_support import run_axe, screenshot
+from browser_support import SCREENSHOTS, run_axe, screenshot
 from playwright.sync_api import Browser, Page, expect
 from webtest_support import StubRasa
 from widget_steps import ask, open_chat
@@ -13,13 +13,16 @@ WIDTHS = {"375": {"width": 375, "height": 812}, "1280": {"width": 1280, "height"
 
 
 def _conversation(page: Page) -> None:
-    """One of each kind of message: answer, rated answer, quick replies, link, urgent."""
+    """One of each kind of message: answer, rated answer, quick replies, link, urgent,
+    ending on an answer with related-topic buttons."""
     ask(page, "What is CRS?")
     page.locator(".crs-feedback__button[data-value='up']").first.click()
     expect(page.locator(".crs-feedback__button[aria-pressed='true']")).to_have_count(1)
     ask(page, "show me options")
     ask(page, "send a link")
     ask(page, "emergency: he is not breathing well")
+    ask(page, "related")
+    expect(page.locator(".crs-quick__button")).to_have_count(2)
 
 
 def _assert_no_violations(page: Page, where: str) -> None:
@@ -31,6 +34,7 @@ def _assert_no_violations(page: Page, where: str) -> None:
 def test_parents_page_without_messages(page: Page, gateway_url: str, width: str) -> None:
     page.set_viewport_size(WIDTHS[width])
     open_chat(page, gateway_url)
+    expect(page.get_by_role("group", name="Common questions").get_by_role("button")).to_have_count(4)
     _assert_no_violations(page, f"empty page at {width}px")
     screenshot(page, f"parents-page-{width}-empty")
 
@@ -96,5 +100,19 @@ def test_200_percent_zoom(browser: Browser, gateway_url: str) -> None:
         assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
         _assert_no_violations(page, "200% zoom")
         screenshot(page, "parents-page-1280-zoom200")
+    finally:
+        context.close()
+
+
+def test_phone_after_the_skip_link(browser: Browser, gateway_url: str) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 667}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        open_chat(page, gateway_url)
+        page.get_by_role("link", name="Skip to the chat").tap()
+        expect(page.locator(".crs-input")).to_be_focused()
+        _assert_no_violations(page, "phone, after the skip link")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)  # what the parent sees, not the full page
+        page.screenshot(path=str(SCREENSHOTS / "parents-page-375x667-after-skip.png"))
     finally:
         context.close()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Page, expect
-from webtest_support import StubRasa
+from playwright.sync_api import Browser, Locator, Page, expect
+from webtest_support import RELATED_BUTTONS, StubRasa
 from widget_steps import LOG, ask, bot_messages, open_chat, sender_id, user_messages, wait_for_answer
+
+from assistant.topics import TOPIC_TITLES
+from web.chat.topics import WELCOME_TOPIC_KEYS
 
 XSS_IMG = '<img src=x onerror="window.__xss=1;alert(1)">'
 XSS_SCRIPT = "<script>window.__xss=2;alert(2)</script>"
@@ -189,3 +192,133 @@ def test_no_csp_violations_or_script_errors(page: Page, gateway_url: str) -> Non
     ask(page, "options")
     page.get_by_role("button", name="Start over").click()
     assert page.watch.errors == []  # type: ignore[attr-defined]
+
+
+# ---- quick replies: the welcome's common topics and an answer's related topics ------------
+
+WELCOME_TITLES = [TOPIC_TITLES[key] for key in WELCOME_TOPIC_KEYS]
+
+
+def welcome(page: Page) -> Locator:
+    return bot_messages(page).first
+
+
+def test_welcome_offers_common_topics_and_tapping_one_asks_it(
+    page: Page, gateway_url: str, stub_rasa: StubRasa
+) -> None:
+    open_chat(page, gateway_url)
+    topics = welcome(page).get_by_role("group", name="Common questions").get_by_role("button")
+    expect(topics).to_have_text(WELCOME_TITLES)
+    expect(welcome(page)).to_contain_text("care team")
+    before = bot_messages(page).count()
+    welcome(page).get_by_role("button", name="What are the signs of CRS?").click()
+    wait_for_answer(page, before)
+    assert stub_rasa.received[-1]["message"] == "What are the signs of CRS?"
+    expect(user_messages(page)).to_have_text(["You said: What are the signs of CRS?"])
+    expect(bot_messages(page).last).to_contain_text("You asked: What are the signs of CRS?")
+    # The parent has moved on: the welcome's buttons are gone, focus stays in the chat.
+    expect(welcome(page).locator(".crs-quick")).to_have_count(0)
+    assert page.evaluate("document.activeElement.classList.contains('crs-log')")
+
+
+def test_restored_transcript_does_not_repeat_the_welcome(page: Page, gateway_url: str) -> None:
+    open_chat(page, gateway_url)
+    expect(page.locator(f"{LOG} .crs-quick")).to_have_count(1)
+    page.reload()
+    expect(page.locator(f"{LOG} .crs-quick__button")).to_have_text(WELCOME_TITLES)
+    ask(page, "a question")
+    page.reload()
+    expect(bot_messages(page)).to_have_count(2)
+    expect(bot_messages(page).filter(has_text="Hello. I answer questions")).to_have_count(1)
+    expect(page.locator(f"{LOG} .crs-quick")).to_have_count(0)
+
+
+def test_start_over_brings_the_welcome_topics_back(page: Page, gateway_url: str) -> None:
+    open_chat(page, gateway_url)
+    welcome(page).get_by_role("button", name="What is CRS?").click()
+    wait_for_answer(page, 1)
+    expect(welcome(page).locator(".crs-quick")).to_have_count(0)
+    page.get_by_role("button", name="Start over").click()
+    expect(bot_messages(page)).to_have_count(1)
+    expect(welcome(page).locator(".crs-quick__button")).to_have_text(WELCOME_TITLES)
+
+
+def test_related_topics_under_an_answer(page: Page, gateway_url: str, stub_rasa: StubRasa) -> None:
+    open_chat(page, gateway_url)
+    answer = ask(page, "related")
+    # Passed on unchanged; the unsafe ones (markup, /restart, entities, unknown key) dropped.
+    expect(answer.locator(".crs-quick__button")).to_have_text([b["title"] for b in RELATED_BUTTONS])
+    assert page.locator(f"{LOG} img").count() == 0
+    answer_id = answer.get_attribute("data-id")
+    answer.get_by_role("button", name="What are the signs of CRS?").click()
+    wait_for_answer(page, 2)
+    # The payload is sent (as an intent, allowed by the gateway), the title is shown.
+    assert stub_rasa.received[-1]["message"] == "/faq/symptoms_general"
+    expect(user_messages(page).last).to_have_text("You said: What are the signs of CRS?")
+    expect(bot_messages(page).last).to_contain_text("An answer about symptoms_general")
+    # Only the newest answer's buttons can be tapped; earlier ones are removed, also after a reload.
+    expect(page.locator(f'[data-id="{answer_id}"] .crs-quick')).to_have_count(0)
+    expect(page.locator(f"{LOG} .crs-quick")).to_have_count(1)
+    page.reload()
+    expect(page.locator(f"{LOG} .crs-quick")).to_have_count(1)
+    expect(bot_messages(page).last.locator(".crs-quick__button")).to_have_count(2)
+    assert page.evaluate("window.__xss") is None
+
+
+def test_a_failed_tap_brings_the_buttons_back(page: Page, gateway_url: str, stub_rasa: StubRasa) -> None:
+    open_chat(page, gateway_url)
+    expect(welcome(page).locator(".crs-quick__button")).to_have_count(len(WELCOME_TITLES))
+    stub_rasa.mode = "error"
+    welcome(page).get_by_role("button", name="What is CRS?").click()
+    expect(page.get_by_role("alert")).to_contain_text("tap your question again")
+    expect(page.get_by_role("alert")).to_contain_text("care team")
+    expect(user_messages(page)).to_have_count(0)
+    expect(page.locator(".crs-input")).to_have_value("")
+    stub_rasa.mode = "normal"
+    welcome(page).get_by_role("button", name="What is CRS?").click()
+    wait_for_answer(page, 1)
+    expect(user_messages(page)).to_have_text(["You said: What is CRS?"])
+
+
+# ---- on a phone: the chat is one tap away ----------------------------------------------------
+
+PHONE = {"width": 375, "height": 667}
+
+
+def in_viewport(locator: Locator, viewport: dict[str, int]) -> bool:
+    box = locator.bounding_box()
+    assert box is not None
+    return box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"]
+
+
+def test_phone_one_tap_on_the_skip_link_reaches_the_input(browser: Browser, gateway_url: str) -> None:
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        open_chat(page, gateway_url)
+        assert page.evaluate("window.scrollY") == 0
+        skip = page.get_by_role("link", name="Skip to the chat")
+        expect(skip).to_be_visible()
+        assert in_viewport(skip, PHONE)
+        # The safety information comes first on the page, so the input starts below the fold.
+        assert not in_viewport(page.locator(".crs-input"), PHONE)
+        skip.tap()
+        expect(page.locator(".crs-input")).to_be_focused()
+        assert in_viewport(page.locator(".crs-input"), PHONE)
+        assert in_viewport(page.get_by_role("button", name="Send"), PHONE)
+        assert in_viewport(page.locator(".crs-header"), PHONE)
+        page.keyboard.type("typed after the skip link")
+        page.keyboard.press("Enter")
+        wait_for_answer(page, 1)
+        expect(user_messages(page)).to_have_text(["You said: typed after the skip link"])
+    finally:
+        context.close()
+
+
+def test_skip_link_is_the_first_tab_stop(page: Page, gateway_url: str) -> None:
+    open_chat(page, gateway_url)
+    page.locator("body").focus()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to the chat")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator(".crs-input")).to_be_focused()
