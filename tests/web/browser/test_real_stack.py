@@ -11,11 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from playwright.sync_api import Page, expect
 from widget_steps import LOG, ask, bot_messages, open_chat, sender_id, user_messages, wait_for_answer
 
 pytestmark = pytest.mark.realstack
 
+ROOT = Path(__file__).resolve().parents[3]
 VAGUE = ["hmm", "stuff", "the thing with the blood", "medicine", "is it bad", "asdf"]
 
 
@@ -136,3 +138,29 @@ def test_zz_error_state_when_rasa_is_stopped(page: Page, url: str, stack: Any) -
     expect(alert).to_contain_text("cannot be reached", timeout=30_000)
     expect(alert).to_contain_text("care team")
     expect(page.locator(".crs-input")).to_have_value("are you still there?")
+
+
+def _related_buttons(key: str) -> list[dict[str, str]]:
+    """The related-topic buttons domain.yml gives `utter_faq/<key>` (none if it has none yet)."""
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    variants = (domain.get("responses") or {}).get(f"utter_faq/{key}") or [{}]
+    return list(variants[0].get("buttons") or [])
+
+
+def test_tap_a_welcome_topic_then_a_related_topic(page: Page, url: str) -> None:
+    open_chat(page, url)
+    page.locator(LOG).get_by_role("button", name="What is CRS?").click()
+    wait_for_answer(page, 1)
+    answer = bot_messages(page).last
+    expect(user_messages(page)).to_have_text(["You said: What is CRS?"])
+    expect(answer).to_contain_text("cytokine", ignore_case=True)
+    expect(answer).to_contain_text("care team")
+    related = _related_buttons("what_is_crs")
+    expect(answer.locator(".crs-quick__button")).to_have_text([b["title"] for b in related])
+    if related:
+        before = bot_messages(page).count()
+        answer.get_by_role("button", name=related[0]["title"]).click()
+        wait_for_answer(page, before)
+        expect(user_messages(page).last).to_have_text(f"You said: {related[0]['title']}")
+        expect(bot_messages(page).last).to_contain_text("care team")
+        expect(answer.locator(".crs-quick")).to_have_count(0)
