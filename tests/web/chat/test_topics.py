@@ -1,6 +1,10 @@
 """The welcome's topics and the intents a button may carry: from the project's one source."""
 
+import yaml
+
+from assistant.settings import PROJECT_ROOT
 from assistant.topics import TOPIC_TITLES
+from web.chat.replies import shape_replies
 from web.chat.topics import WELCOME_TOPIC_KEYS, button_intents, welcome_buttons
 from web.console.topics import faq_keys
 
@@ -19,3 +23,22 @@ def test_button_intents_are_faq_keys_and_small_talk_only() -> None:
     assert {f"faq/{key}" for key in faq_keys()} <= intents
     for forbidden in ("restart", "session_start", "feedback", "report_urgent_symptom", "out_of_scope", "faq"):
         assert forbidden not in intents
+
+
+def _domain_buttons() -> list[dict[str, str]]:
+    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8")) or {}
+    return [
+        button
+        for variants in (domain.get("responses") or {}).values()
+        for variant in variants or []
+        for button in variant.get("buttons") or []
+    ]
+
+
+def test_every_button_the_bot_can_send_reaches_the_widget_unchanged() -> None:
+    # The domain's buttons (related topics under each answer) and the fallback's topic
+    # buttons (title and payload: the topic's question, see actions/logic.topic_buttons).
+    buttons = _domain_buttons() + [{"title": t, "payload": t} for t in TOPIC_TITLES.values()]
+    for button in buttons:
+        shaped = shape_replies([{"text": "An answer. care team", "buttons": [button]}])
+        assert [(b.title, b.payload) for b in shaped[0].buttons] == [(button["title"], button["payload"])]
