@@ -1,5 +1,5 @@
 # Two commands for a newcomer: `make run` and `make test`. Everything else is a helper.
-.PHONY: run test setup train actions shell lint bench scale
+.PHONY: run test setup train evaluate actions shell lint bench scale
 
 run:     ## install what is missing, train if data changed, start everything
 	scripts/run.sh
@@ -12,6 +12,10 @@ setup:   ## virtualenvs, packages, the spaCy pipeline, Chromium
 
 train:   ## train models/crs.tar.gz (skipped when nothing changed)
 	scripts/setup.sh && scripts/train.sh
+
+evaluate: ## the trained model on the held-out and red-flag sets, per label, with the misses;
+          ## add sets in the dev-set format: make evaluate SETS="dev=../shared/dev-set/parents.yml"
+	scripts/setup.sh && scripts/train.sh && .venv/bin/python -m evaluation $(foreach s,$(SETS),--set $(s))
 
 actions: ## only the action server, for `rasa shell` in another terminal
 	scripts/setup.sh && SANIC_HOST=127.0.0.1 .venv/bin/rasa run actions --actions actions
@@ -26,5 +30,5 @@ scale:   ## 2 Rasa replicas + actions behind nginx, PostgreSQL + Redis (Ctrl-C s
 	scripts/scale.sh
 
 lint:    ## ruff on both environments' code
-	.venv/bin/ruff check actions assistant launcher bench tests --exclude tests/web
+	.venv/bin/ruff check actions assistant evaluation launcher bench tests --exclude tests/web
 	.venv-web/bin/ruff check web tests/web

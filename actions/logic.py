@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
+from assistant.names import RED_FLAGS_KEY
 from assistant.settings import Settings
 from assistant.topics import RETRIEVAL_INTENT, TOPIC_TITLES, topic_title
 
@@ -26,7 +27,7 @@ def contact_slots(settings: Settings) -> Dict[str, str]:
 
 def urgent_level(parse_data: Mapping[str, Any]) -> str:
     """ "emergency" when a red flag calls for emergency services, else "urgent"."""
-    flags = parse_data.get("red_flags") or []
+    flags = parse_data.get(RED_FLAGS_KEY) or []
     return "emergency" if any(flag.get("emergency") for flag in flags) else "urgent"
 
 

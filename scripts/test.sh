@@ -9,11 +9,11 @@ scripts/setup.sh
 scripts/setup_web.sh
 
 echo "==> lint"
-.venv/bin/ruff check actions assistant launcher bench tests --exclude tests/web
+.venv/bin/ruff check actions assistant evaluation launcher bench tests --exclude tests/web
 .venv-web/bin/ruff check web tests/web
 
 echo "==> contract, unit and data-validation tests (Rasa environment)"
-.venv/bin/python -m pytest -q tests/contract tests/assistant tests/actions
+.venv/bin/python -m pytest -q tests/contract tests/assistant tests/actions tests/evaluation
 
 echo "==> train (skipped when nothing changed)"
 mkdir -p var results

@@ -8,7 +8,18 @@ the urgent action can tell an emergency from an urgent call.
 
 When the trained classifier itself ranks the urgent intent first, its prediction
 is kept at full confidence too, so the FallbackClassifier that follows never turns
-a possible report into "please rephrase".
+a possible report into "please rephrase" -- unless the matcher read every sign the
+message names as not happening now (negated, past and over, the parent's own
+feeling, someone else's child, a hypothetical or general question). Then the
+question gets its answer: the next intent of the ranking, with its confidence
+given that the message is not a report (p / (1 - p_urgent)).
+
+| matcher                          | classifier's top intent | outcome             |
+|----------------------------------|-------------------------|---------------------|
+| a sign reported now              | any                     | urgent              |
+| signs named, none of them now    | urgent                  | next intent answers |
+| no sign named                    | urgent                  | urgent              |
+| otherwise                        | any other               | that intent         |
 """
 
 from __future__ import annotations
@@ -23,10 +34,8 @@ from rasa.nlu.constants import SPACY_DOCS
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from assistant.red_flags import find_red_flags
-
-RED_FLAGS_KEY = "red_flags"
-URGENT_INTENT = "report_urgent_symptom"
+from assistant.names import RED_FLAGS_KEY, URGENT_INTENT
+from assistant.red_flags import RedFlag, assess
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -63,11 +72,16 @@ class RedFlagClassifier(GraphComponent):
         doc = message.get(SPACY_DOCS[TEXT])
         if doc is None or _is_intent_command(message.get(TEXT)):
             return
-        flags = find_red_flags(doc)
-        if not flags:
-            if (message.get(INTENT) or {}).get("name") == self._intent:
+        assessment = assess(doc)
+        if assessment.reports:
+            self._set_urgent(message, assessment.reports)
+        elif (message.get(INTENT) or {}).get("name") == self._intent:
+            if assessment.mentions:
+                self._set_next_intent(message)
+            else:
                 message.set(INTENT, {"name": self._intent, "confidence": 1.0}, add_to_output=True)
-            return
+
+    def _set_urgent(self, message: Message, flags: List[RedFlag]) -> None:
         message.set(
             RED_FLAGS_KEY,
             [
@@ -82,6 +96,21 @@ class RedFlagClassifier(GraphComponent):
         ]
         message.set(INTENT, urgent, add_to_output=True)
         message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+
+    def _set_next_intent(self, message: Message) -> None:
+        """The classifier's best intent other than the urgent one, renormalised without it."""
+        ranking = message.get(INTENT_RANKING_KEY) or []
+        urgent_confidence = next((e["confidence"] for e in ranking if e.get("name") == self._intent), 0.0)
+        rest = max(1.0 - float(urgent_confidence), 1e-9)
+        others = [
+            {**entry, "confidence": min(1.0, float(entry["confidence"]) / rest)}
+            for entry in ranking
+            if entry.get("name") != self._intent
+        ]
+        if not others:
+            return
+        message.set(INTENT, others[0], add_to_output=True)
+        message.set(INTENT_RANKING_KEY, others, add_to_output=True)
 
 
 def _is_intent_command(text: Optional[str]) -> bool:

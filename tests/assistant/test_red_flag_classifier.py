@@ -13,13 +13,13 @@ def component():
     return RedFlagClassifier(RedFlagClassifier.get_default_config())
 
 
-def message(nlp, text, intent="faq", confidence=0.9):
+def message(nlp, text, intent="faq", confidence=0.9, ranking=None):
     msg = Message(data={TEXT: text})
     msg.set(SPACY_DOCS[TEXT], nlp(text))
     msg.set(INTENT, {"name": intent, "confidence": confidence})
     msg.set(
         INTENT_RANKING_KEY,
-        [{"name": intent, "confidence": confidence}, {"name": URGENT_INTENT, "confidence": 0.05}],
+        ranking or [{"name": intent, "confidence": confidence}, {"name": URGENT_INTENT, "confidence": 0.05}],
     )
     return msg
 
@@ -45,3 +45,37 @@ def test_classifier_urgent_guess_is_kept_at_full_confidence(component, nlp):
 def test_button_payloads_are_not_checked(component, nlp):
     [msg] = component.process([message(nlp, '/feedback{"feedback_value": "down"}', "feedback", 1.0)])
     assert msg.get(INTENT)["name"] == "feedback"
+
+
+def test_classifier_urgent_guess_on_a_question_about_a_past_sign_gives_the_answer(component, nlp):
+    ranking = [
+        {"name": URGENT_INTENT, "confidence": 0.6},
+        {"name": "faq", "confidence": 0.3},
+        {"name": "greet", "confidence": 0.1},
+    ]
+    text = "she had a fever on day 4 but it went away after a day, was that crs?"
+    [msg] = component.process([message(nlp, text, URGENT_INTENT, 0.6, ranking)])
+    assert msg.get(INTENT) == {"name": "faq", "confidence": pytest.approx(0.75)}
+    assert [r["name"] for r in msg.get(INTENT_RANKING_KEY)] == ["faq", "greet"]
+    assert msg.get(RED_FLAGS_KEY) is None
+
+
+def test_classifier_urgent_guess_with_a_negated_sign_gives_the_answer(component, nlp):
+    ranking = [{"name": URGENT_INTENT, "confidence": 0.5}, {"name": "faq", "confidence": 0.5}]
+    text = "no fever yet on day 6, are we past the risk?"
+    [msg] = component.process([message(nlp, text, URGENT_INTENT, 0.5, ranking)])
+    assert msg.get(INTENT)["name"] == "faq"
+
+
+def test_classifier_urgent_guess_without_any_sign_named_stays_urgent(component, nlp):
+    ranking = [{"name": URGENT_INTENT, "confidence": 0.5}, {"name": "faq", "confidence": 0.5}]
+    [msg] = component.process(
+        [message(nlp, "please come quick something is wrong with him", URGENT_INTENT, 0.5, ranking)]
+    )
+    assert msg.get(INTENT) == {"name": URGENT_INTENT, "confidence": 1.0}
+
+
+def test_a_report_beside_a_negated_sign_is_urgent(component, nlp):
+    [msg] = component.process([message(nlp, "no fever but she's not breathing properly")])
+    assert msg.get(INTENT)["name"] == URGENT_INTENT
+    assert [f["category"] for f in msg.get(RED_FLAGS_KEY)] == ["breathing"]

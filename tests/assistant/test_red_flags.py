@@ -2,7 +2,15 @@
 
 import pytest
 
-from assistant.red_flags import find_red_flags, is_emergency
+from assistant.red_flags import (
+    NEGATED,
+    PARENTS_FEELING,
+    PAST_AND_OVER,
+    SOMEONE_ELSE,
+    assess,
+    find_red_flags,
+    is_emergency,
+)
 
 
 @pytest.mark.parametrize(
@@ -70,3 +78,55 @@ def test_each_clause_is_judged_on_its_own(nlp):
 @pytest.mark.parametrize("text", ["", "   ", "\x00\x01", "<script>alert(1)</script>", "🙂" * 500, "a" * 5000])
 def test_odd_input_never_raises(nlp, text):
     assert isinstance(find_red_flags(nlp(text)), list)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("he hasn't had a fever at all since the infusion, is that good?", NEGATED),
+        ("my daughter has never had seizures, why is she on keppra", NEGATED),
+        ("we are on day 3 and no fever yet", NEGATED),
+        ("he had a high fever last week but it broke on friday. was it crs?", PAST_AND_OVER),
+        (
+            "she was confused for a day in the picu but she's doing fine now, will it come back?",
+            PAST_AND_OVER,
+        ),
+        ("my son had a seizure when he was a baby, does that raise his risk?", PAST_AND_OVER),
+        ("I feel like I can't breathe every time I think about the icu", PARENTS_FEELING),
+        ("my heart is racing just reading this", PARENTS_FEELING),
+        ("someone's kid in our support group had a seizure after car t", SOMEONE_ELSE),
+    ],
+)
+def test_signs_that_are_not_happening_now_are_mentions_not_reports(nlp, text, reason):
+    assessment = assess(nlp(text))
+    assert assessment.reports == []
+    assert {m.reason for m in assessment.mentions} == {reason}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "she won't stop seizing",
+        "he isn't breathing right",
+        "not sure what's going on but my son is shaking and won't stop",
+        "no he can't breathe!!",
+        "he had a seizure 10 minutes ago",
+        "she had a fever an hour ago and now she's confused",
+        "the fever went away but now he's really confused",
+        "he was confused yesterday and he still is",
+        "she's not breathing properly",
+        "my daughter has a fever of 39 and no other symptoms",
+        "he hasn't eaten and has a fever",
+        "he is so drowsy i can't wake him",
+        "my son's temp was 39 this morning and it's still 38.9",
+        "he doesn't have a fever but he's really confused",
+    ],
+)
+def test_negation_past_and_feelings_never_hide_a_report(nlp, text):
+    assert assess(nlp(text)).reports, text
+
+
+def test_a_negated_sign_beside_a_reported_one_is_listed_as_a_mention(nlp):
+    assessment = assess(nlp("he doesn't have a fever but he's really confused"))
+    assert [f.category for f in assessment.reports] == ["confusion"]
+    assert [(m.category, m.reason) for m in assessment.mentions] == [("fever", NEGATED)]

