@@ -358,6 +358,13 @@ SYMPTOM_TOKEN_PATTERNS: Dict[str, List[List[Dict[str, object]]]] = {
             _NOT,
             {"LOWER": "stop"},
         ],
+        [  # "shaking for 5 minutes", "twitching for like ten mins"
+            {"NORM": {"IN": ["shaking", "twitching", "jerking", "trembling", "shakin"]}},
+            {"LOWER": "for"},
+            {"LOWER": {"IN": ["like", "about", "over", "almost", "nearly", "a", "few"]}, "OP": "*"},
+            {"LIKE_NUM": True, "OP": "?"},
+            {"LOWER": {"IN": ["minutes", "minute", "mins", "min", "while", "ages"]}},
+        ],
         [
             {"LOWER": {"IN": ["hands", "arms", "legs", "body"]}},
             {"LOWER": {"IN": ["are", "is", "keep", "keeps"]}, "OP": "?"},
@@ -425,6 +432,13 @@ SYMPTOM_TOKEN_PATTERNS: Dict[str, List[List[Dict[str, object]]]] = {
             {"LOWER": {"IN": ["wrong", "weird", "jumbled", "funny"]}},
         ],
         [{"LOWER": {"REGEX": "^slurr"}}],
+        [  # "the words won't come out"
+            {"LOWER": "words"},
+            {"NORM": {"IN": ["wo", "will", "do", "ca", "can", "cnt", "wont", "dont"]}},
+            _NOT,
+            {"LOWER": {"IN": ["come", "coming"]}},
+            {"LOWER": "out"},
+        ],
         [
             {"LOWER": "words"},
             {"LOWER": {"IN": ["are", "r", "all", "so", "coming"]}, "OP": "*"},

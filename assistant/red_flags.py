@@ -162,8 +162,84 @@ QUESTION_OPENERS = frozenset({"what", "which", "how", "why", "when", "who", "whe
 TEMPERATURE_WORDS = frozenset(
     {"temp", "temperature", "fever", "degrees", "deg", "°", "febrile", "thermometer"}
 )
+OTHER_UNITS = frozenset(
+    {
+        "kg",
+        "kgs",
+        "kilos",
+        "lb",
+        "lbs",
+        "pounds",
+        "g",
+        "mg",
+        "ml",
+        "mcg",
+        "cm",
+        "mm",
+        "in",
+        "inches",
+        "%",
+        "weeks",
+        "wks",
+        "days",
+        "years",
+        "yrs",
+        "months",
+        "hours",
+        "hrs",
+        "minutes",
+        "mins",
+        "percent",
+        "x",
+    }
+)
 MEASURE_RE = re.compile(r"^(\d{2,3}(?:[.,]\d)?)\s*(?:°|º)?\s*([cf])?$", re.IGNORECASE)
 
+# A sign word naming a medicine or a plan ("seizure prevention", "fever reducer")...
+SIGN_AS_MODIFIER = frozenset(
+    {
+        "prevention",
+        "preventing",
+        "medicine",
+        "medicines",
+        "medication",
+        "medications",
+        "meds",
+        "med",
+        "drug",
+        "drugs",
+        "reducer",
+        "reducers",
+        "reducing",
+        "plan",
+        "precautions",
+        "pills",
+        "pill",
+        "risk",
+    }
+)
+# ...and "didn't respond to chemo": a treatment that did not work, not a child who does not respond.
+TREATMENTS = frozenset(
+    {
+        "chemo",
+        "chemotherapy",
+        "treatment",
+        "treatments",
+        "therapy",
+        "the",
+        "medicine",
+        "medication",
+        "drugs",
+        "car",
+        "car-t",
+        "kymriah",
+        "blincyto",
+        "blinatumomab",
+        "immunotherapy",
+        "transplant",
+        "radiation",
+    }
+)
 # A negation right before a sign: "no fever", "hasn't had any vomiting", "never had a seizure".
 NEGATION_CUES = frozenset(
     {
@@ -210,7 +286,7 @@ NEGATION_EXCEPTIONS = frozenset(
 NEGATION_WINDOW = 6
 # A clause told in the past tense ("she had a fever on day 5", "he was confused")...
 PAST_WORDS = frozenset(
-    {"had", "was", "were", "needed", "did", "got", "went", "yesterday", "ago", "last", "earlier"}
+    {"had", "was", "were", "needed", "did", "got", "went", "came", "yesterday", "ago", "last", "earlier"}
 )
 PRESENT_STATE = frozenset(
     {
@@ -237,12 +313,14 @@ PRESENT_STATE = frozenset(
         "starting",
     }
 )
-# ...is over when the message says so, or when it was long ago.
+# ...is over when the message says so (not enough for breathing, seizures or waking: a seizure
+# that stopped is still an emergency), or when it was long ago.
 RESOLVED_RE = re.compile(
-    r"\b(went away|go(?:ne)? away|is gone|are gone|was gone|gone now|broke|fine now|ok now|okay now|"
-    r"better now|back to normal|normal (?:now|since|again)|been normal|resolved|settled|settling|"
-    r"(?:off|over) it now|doing (?:great|well|fine|better|good)|all over|since then|recovered|"
-    r"(?:is|was|were) fine|turned out fine|no longer)\b"
+    r"\b(went away|gone away|go away|is gone|are gone|was gone|gone now|fine now|ok now|okay now|better now|"
+    r"(?:fever|temp|temperature|_) (?:has |had |finally )?"
+    r"(?:broke|broken|came down|come down|went down|gone down)|"
+    r"back to normal|normal (?:now|since|again)|been normal|resolved|settled|settling|(?:off|over) it now|"
+    r"doing (?:great|well|fine|better|good)|recovered)\b"
 )
 DISTANT_PAST_RE = re.compile(
     r"\b(?:\d+|a|one|two|three|four|five|six|few|couple(?: of)?|several) (?:weeks?|months?|years?) ago\b"
@@ -385,10 +463,13 @@ def _judge_clause(doc: Doc, clause: Span) -> Tuple[List[RedFlag], List[Mention]]
         return [], []
     if _is_parents_feeling(doc, clause, symptoms):
         return [], _mentions(signs, PARENTS_FEELING)
-    if _is_past_and_over(doc, clause):
-        return [], _mentions(signs, PAST_AND_OVER)
+    over, measured_over = _over_signs(doc, clause, symptoms)
+    mentions = _mentions(_named(over, measured if measured_over else None), PAST_AND_OVER)
+    symptoms = [ent for ent in symptoms if ent not in over]
+    if measured_over:
+        measured = None
     negated = [ent for ent in symptoms if _is_negated(clause, ent)]
-    mentions = _mentions(_named(negated, None), NEGATED)
+    mentions += _mentions(_named(negated, None), NEGATED)
     symptoms = [ent for ent in symptoms if ent not in negated]
     remaining = _named(symptoms, measured)
     if not remaining:
@@ -415,8 +496,21 @@ def _symptoms(doc: Doc, span: Span) -> List[Span]:
     return [
         ent
         for ent in doc.ents
-        if ent.label_ == SYMPTOM_LABEL and ent.start >= span.start and ent.end <= span.end
+        if ent.label_ == SYMPTOM_LABEL
+        and ent.start >= span.start
+        and ent.end <= span.end
+        and not _names_something_else(ent)
     ]
+
+
+def _names_something_else(ent: Span) -> bool:
+    """ "seizure prevention", "fever medicine", "didn't respond to chemo": a sign word, not a sign."""
+    after = [t.lower_ for t in ent.doc[ent.end : ent.end + 2]]
+    if after[:1] and after[0] in SIGN_AS_MODIFIER:
+        return True
+    return (
+        ent.ent_id_ == "consciousness" and after[:1] == ["to"] and after[1:2] != [] and after[1] in TREATMENTS
+    )
 
 
 def _named(symptoms: Sequence[Span], measured: Optional[Token]) -> List[Tuple[str, str]]:
@@ -447,13 +541,21 @@ def _is_negated(clause: Span, symptom: Span) -> bool:
     return False
 
 
-def _is_past_and_over(doc: Doc, clause: Span) -> bool:
-    """ "she had a fever on day 5 but it went away", "he had a seizure two years ago"."""
+def _over_signs(doc: Doc, clause: Span, symptoms: Sequence[Span]) -> Tuple[List[Span], bool]:
+    """The signs of a past-tense clause that are over, and whether its measured temperature is.
+
+    "she had a fever on day 5 but it went away", "his temp was 38.1 on Tuesday, normal since",
+    "he had a seizure two years ago". Breathing, seizures and waking are over only when long ago.
+    """
     words = set(_words(clause))
     if not words & PAST_WORDS or words & PRESENT_STATE:
-        return False
+        return [], False
     text = _text_without_symptoms(doc)
-    return bool(RESOLVED_RE.search(text) or DISTANT_PAST_RE.search(text))
+    if DISTANT_PAST_RE.search(text):
+        return list(symptoms), True
+    if RESOLVED_RE.search(text):
+        return [ent for ent in symptoms if ent.ent_id_ not in EMERGENCY_CATEGORIES], True
+    return [], False
 
 
 def _text_without_symptoms(doc: Doc) -> str:
@@ -644,11 +746,20 @@ def _measured_fever(clause: Span) -> Optional[Token]:
             continue
         value = float(match.group(1).replace(",", "."))
         unit = (match.group(2) or _unit_after(token)).lower()
-        if not (has_temperature_word or unit):
+        if not (has_temperature_word or unit or _reads_as_temperature(token, match.group(1))):
             continue
         if (unit in ("", "c") and 38.0 <= value <= 43.0) or (unit in ("", "f") and 100.4 <= value <= 110.0):
             return token
     return None
+
+
+def _reads_as_temperature(token: Token, number: str) -> bool:
+    """ "she's 39.6", "38,6 since this morning": one decimal in a fever range reads as a temperature,
+    unless another unit follows ("39.5 kg", "38.5 weeks")."""
+    if not re.fullmatch(r"\d{2,3}[.,]\d", number):
+        return False
+    nxt = token.nbor(1).lower_ if token.i + 1 < len(token.doc) else ""
+    return nxt not in OTHER_UNITS
 
 
 def _unit_after(token: Token) -> str:

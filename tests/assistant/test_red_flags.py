@@ -130,3 +130,32 @@ def test_a_negated_sign_beside_a_reported_one_is_listed_as_a_mention(nlp):
     assessment = assess(nlp("he doesn't have a fever but he's really confused"))
     assert [f.category for f in assessment.reports] == ["confusion"]
     assert [(m.category, m.reason) for m in assessment.mentions] == [("fever", NEGATED)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "she hasnt had any seizures, so why is she taking a seizure prevention medicine",
+        "she didnt respond to chemo so they said car t is next, what is it",
+        "my daughter got a drug called toci last night and her fever came down after, is that what it does",
+        "he weighs 39.5 kg, is he big enough for car t",
+        "i'm 38.5 weeks pregnant, can i visit him on the ward",
+    ],
+)
+def test_sign_words_that_name_something_else_are_not_reports(nlp, text):
+    assert find_red_flags(nlp(text)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("my sons been shaking for 5 minutes and it wont stop", "seizure"),
+        ("38,6 since this morning, day 3 of blincyto", "fever"),
+        ("my 3 year old is 39.6 and crying nonstop", "fever"),
+        ("he is trying to talk but the words wont come out", "speech"),
+        # A seizure, a breathing problem or a child hard to wake is over only when it was long ago.
+        ("she had a seizure but it went away after two minutes, is that crs?", "seizure"),
+    ],
+)
+def test_more_report_phrasings_are_flagged(nlp, text, category):
+    assert category in {flag.category for flag in find_red_flags(nlp(text))}
