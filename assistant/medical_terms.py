@@ -410,6 +410,13 @@ SYMPTOM_TOKEN_PATTERNS: Dict[str, List[List[Dict[str, object]]]] = {
     "confusion": [
         [{"LOWER": {"REGEX": "^(confus|confuss|halluc|disorient)"}}],
         [{"LOWER": "mixed"}, {"LOWER": "up"}],
+        [  # "he doesn't know who I am", "she doesnt know where she is"
+            {"NORM": {"IN": ["does", "do", "did"]}},
+            _NOT,
+            {"LOWER": {"IN": ["know", "recognise", "recognize"]}},
+            {"LOWER": {"IN": ["who", "where", "me", "us", "her", "his", "what"]}},
+        ],
+        [{"LOWER": "wrong"}, {"LOWER": {"IN": ["name", "names"]}}],
         [
             {"NORM": {"IN": ["saying", "talking", "says"]}},
             {"LOWER": {"IN": ["weird", "strange", "odd", "gibberish", "nonsense", "funny"]}},

@@ -452,7 +452,8 @@ def _clauses(doc: Doc) -> List[Span]:
 
 
 def _inside_symptom(token: Token) -> bool:
-    return token.ent_type_ == SYMPTOM_LABEL and token.ent_iob_ == "I"
+    """Part of a sign phrase: "so" in "so sleepy" or "and" in "shaking and won't stop" breaks no clause."""
+    return token.ent_type_ == SYMPTOM_LABEL
 
 
 def _judge_clause(doc: Doc, clause: Span) -> Tuple[List[RedFlag], List[Mention]]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, FrozenSet, List, Optional, Sequence
 
-from assistant.names import FAQ_INTENT, MEDICINE_INTENT
+from assistant.names import FAQ_INTENT, MEDICINE_INTENT, URGENT_INTENT
 from assistant.topics import TOPIC_TITLES
 from evaluation.outcome import URGENT, topic_of
 
@@ -62,7 +62,7 @@ def _accepted(labels: Sequence[str]) -> FrozenSet[str]:
 def score(case: Case, got: str) -> Scored:
     """Whether the bot's outcome `got` is right for the case."""
     answered = topic_of(got)
-    if case.expect == URGENT:
+    if case.expect in (URGENT, URGENT_INTENT):
         return Scored(case, got, got == URGENT)
     if case.expect == NOT_URGENT:
         topic_right = None

@@ -159,3 +159,14 @@ def test_sign_words_that_name_something_else_are_not_reports(nlp, text):
 )
 def test_more_report_phrasings_are_flagged(nlp, text, category):
     assert category in {flag.category for flag in find_red_flags(nlp(text))}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "she's so sleepy i can barely wake her, day 6",  # "so" starts a sign phrase, not a new clause
+        "he doesnt know who i am and keeps calling me the wrong name",
+    ],
+)
+def test_reports_with_a_sign_phrase_that_starts_with_a_clause_word(nlp, text):
+    assert find_red_flags(nlp(text))

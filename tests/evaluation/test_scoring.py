@@ -55,6 +55,7 @@ def test_groups():
     assert group_of("car_t") == group_of("faq/car_t") == "FAQ questions"
     assert group_of("thank") == "small talk"
     assert group_of("urgent") == "urgent"
+    assert score(Case("x", "report_urgent_symptom"), URGENT).right
 
 
 def test_summary_counts_and_lists_misses():
