@@ -319,7 +319,7 @@ RESOLVED_RE = re.compile(
     r"\b(went away|gone away|go away|is gone|are gone|was gone|gone now|fine now|ok now|okay now|better now|"
     r"(?:fever|temp|temperature|_) (?:has |had |finally )?"
     r"(?:broke|broken|came down|come down|went down|gone down)|"
-    r"back to normal|normal (?:now|since|again)|been normal|resolved|settled|settling|(?:off|over) it now|"
+    r"back to normal|normal (?:now|since|again)|been normal|resolved|settled|settling|"
     r"doing (?:great|well|fine|better|good)|recovered)\b"
 )
 DISTANT_PAST_RE = re.compile(
@@ -361,8 +361,6 @@ FEELING_CUES = frozenset(
         "imagine",
         "imagining",
         "whenever",
-        "beeps",
-        "beep",
         "exhausted",
     }
 )
