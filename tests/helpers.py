@@ -9,11 +9,13 @@ from typing import Dict, List, Set, Tuple
 
 import yaml
 
+from assistant.settings import DEFAULT_CARE_TEAM_CONTACT
+
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = ROOT.parent / "shared" / "seeds" / "000_a9651febf63a43ee.txt"
 CONTRACT = ROOT.parent / "shared" / "faq-topics.md"
 DEFAULT_SLOTS = {
-    "care_team_contact": "call the phone number on your discharge papers",
+    "care_team_contact": DEFAULT_CARE_TEAM_CONTACT,
     "emergency_number": "911",
 }
 

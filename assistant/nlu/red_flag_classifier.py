@@ -37,6 +37,8 @@ from rasa.shared.nlu.training_data.message import Message
 from assistant.names import RED_FLAGS_KEY, URGENT_INTENT
 from assistant.red_flags import RedFlag, assess
 
+OTHER_INTENTS_FACTOR = 0.5
+
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class RedFlagClassifier(GraphComponent):
@@ -79,7 +81,7 @@ class RedFlagClassifier(GraphComponent):
             if assessment.mentions:
                 self._set_next_intent(message)
             else:
-                message.set(INTENT, {"name": self._intent, "confidence": 1.0}, add_to_output=True)
+                self._force_urgent(message)
 
     def _set_urgent(self, message: Message, flags: List[RedFlag]) -> None:
         message.set(
@@ -90,9 +92,21 @@ class RedFlagClassifier(GraphComponent):
             ],
             add_to_output=True,
         )
+        self._force_urgent(message)
+
+    def _force_urgent(self, message: Message) -> None:
+        """Urgent at full confidence, every other intent halved.
+
+        Halving keeps the ranking's order for staff and puts every other intent at least 0.5
+        below the urgent one: otherwise an intent the classifier was also sure of ("can I give
+        tylenol", 0.99) would sit within the FallbackClassifier's ambiguity threshold of the
+        forced 1.0, and the report would get "I'm not sure I understood".
+        """
         urgent = {"name": self._intent, "confidence": 1.0}
         ranking = [urgent] + [
-            entry for entry in (message.get(INTENT_RANKING_KEY) or []) if entry.get("name") != self._intent
+            {**entry, "confidence": float(entry["confidence"]) * OTHER_INTENTS_FACTOR}
+            for entry in (message.get(INTENT_RANKING_KEY) or [])
+            if entry.get("name") != self._intent
         ]
         message.set(INTENT, urgent, add_to_output=True)
         message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)

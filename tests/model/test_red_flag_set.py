@@ -1,4 +1,4 @@
-"""The red-flag set through the live bot: every report gets the urgent reply, <= 5% of questions do."""
+"""The red-flag sets through the live bot: every report gets the urgent reply, <= 2% of questions do."""
 
 import uuid
 
@@ -16,7 +16,7 @@ def load(name):
 # red_flags.yml: the first set; red_flags_fresh.yml: a second set written later, independently.
 SETS = [load("red_flags.yml"), load("red_flags_fresh.yml")]
 RED_FLAGS = {key: [text for s in SETS for text in s[key]] for key in ("reports", "general_questions")}
-MAX_FALSE_ALARM_RATE = 0.05
+MAX_FALSE_ALARM_RATE = 0.02  # issue 8: false alarms on general symptom questions
 
 
 def is_urgent(messages):
@@ -43,7 +43,7 @@ def test_every_report_gets_the_urgent_reply(report_replies):
     assert missed == []
 
 
-def test_at_most_5_percent_of_general_questions_get_the_alarm(question_replies):
+def test_at_most_2_percent_of_general_questions_get_the_alarm(question_replies):
     alarmed = [text for text, messages in question_replies.items() if is_urgent(messages)]
     rate = len(alarmed) / len(question_replies)
     write_result(

@@ -27,6 +27,9 @@ OTHER_INTENTS = (
     "thank",
     "bot_challenge",
     "what_can_you_do",
+    "ask_for_help",
+    "ask_medicine_dose",
+    "express_feelings",
 )
 
 
