@@ -79,3 +79,12 @@ def test_a_report_beside_a_negated_sign_is_urgent(component, nlp):
     [msg] = component.process([message(nlp, "no fever but she's not breathing properly")])
     assert msg.get(INTENT)["name"] == URGENT_INTENT
     assert [f["category"] for f in msg.get(RED_FLAGS_KEY)] == ["breathing"]
+
+
+def test_a_report_is_never_within_the_fallback_ambiguity_of_another_sure_intent(component, nlp):
+    ranking = [{"name": "ask_medicine_dose", "confidence": 0.99}, {"name": URGENT_INTENT, "confidence": 0.01}]
+    text = "my son has a fever of 39 can i give tylenol"
+    [msg] = component.process([message(nlp, text, "ask_medicine_dose", 0.99, ranking)])
+    first, second = msg.get(INTENT_RANKING_KEY)[:2]
+    assert first == {"name": URGENT_INTENT, "confidence": 1.0}
+    assert second["name"] == "ask_medicine_dose" and first["confidence"] - second["confidence"] >= 0.5
