@@ -331,14 +331,28 @@ SYMPTOM_TOKEN_PATTERNS: Dict[str, List[List[Dict[str, object]]]] = {
         [
             {"LOWER": {"IN": ["lips", "lip", "face", "skin"]}},
             {
-                "LOWER": {"IN": ["are", "is", "r", "look", "looks", "went", "turning", "turned", "gone"]},
+                "LOWER": {
+                    "IN": [
+                        "are",
+                        "is",
+                        "r",
+                        "look",
+                        "looks",
+                        "went",
+                        "turning",
+                        "turned",
+                        "turn",
+                        "turns",
+                        "gone",
+                    ]
+                },
                 "OP": "?",
             },
             {"LOWER": {"IN": ["a", "bit", "kinda", "little", "slightly"]}, "OP": "*"},
             {"LOWER": {"IN": ["blue", "purple", "grey", "gray", "bluish", "blueish"]}},
         ],
         [
-            {"LOWER": {"IN": ["going", "turning", "turned", "went", "gone"]}},
+            {"LOWER": {"IN": ["going", "turning", "turned", "turn", "turns", "went", "gone"]}},
             {"LOWER": {"IN": ["blue", "purple", "grey", "gray", "bluish", "blueish"]}},
         ],
         [{"LOWER": {"IN": ["blue", "purple"]}}, {"LOWER": {"IN": ["lips", "lip"]}}],

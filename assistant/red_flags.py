@@ -155,6 +155,10 @@ NOT_NAMES = frozenset(
 )
 FUTURE_RE = re.compile(r"\b(going to|gonna|likely to|expected to)\b")
 NOW_WORDS = frozenset({"now", "currently", "tonight", "help", "911", "emergency", "asap", "urgent"})
+PLEA_BEFORE = frozenset({"please", "pls", "plz", "need", "needs", "omg", "!", ".", ",", "-", "someone"})
+PLEA_AFTER = frozenset(
+    {"!", "me", "us", "please", "pls", "plz", "asap", "now", "quick", ",", ".", "my", "he", "she"}
+)
 # Words that make even an "if"/"will" clause a report ("is it crs if he's seeing things
 # right now"); "tonight" is not one of them ("if he gets a fever tonight").
 PRESENT_WORDS = NOW_WORDS - {"tonight"}
@@ -217,6 +221,10 @@ SIGN_AS_MODIFIER = frozenset(
         "pill",
         "risk",
     }
+)
+HYPHENS = frozenset({"-", "–", "—"})
+PURPOSE_VERBS = frozenset(
+    {"stop", "prevent", "treat", "control", "reduce", "lower", "avoid", "manage", "calm"}
 )
 # ...and "didn't respond to chemo": a treatment that did not work, not a child who does not respond.
 TREATMENTS = frozenset(
@@ -284,9 +292,30 @@ NEGATION_EXCEPTIONS = frozenset(
     }
 )
 NEGATION_WINDOW = 6
+GENERIC_SIGNS = frozenset({"symptoms", "symptom", "signs", "sign", "symptons", "symtoms"})
 # A clause told in the past tense ("she had a fever on day 5", "he was confused")...
 PAST_WORDS = frozenset(
-    {"had", "was", "were", "needed", "did", "got", "went", "came", "yesterday", "ago", "last", "earlier"}
+    {
+        "had",
+        "was",
+        "were",
+        "needed",
+        "did",
+        "got",
+        "went",
+        "came",
+        "made",
+        "gave",
+        "caused",
+        "became",
+        "happened",
+        "lasted",
+        "stopped",
+        "yesterday",
+        "ago",
+        "last",
+        "earlier",
+    }
 )
 PRESENT_STATE = frozenset(
     {
@@ -321,6 +350,10 @@ RESOLVED_RE = re.compile(
     r"(?:broke|broken|came down|come down|went down|gone down)|"
     r"back to normal|normal (?:now|since|again)|been normal|resolved|settled|settling|"
     r"doing (?:great|well|fine|better|good)|recovered)\b"
+)
+GONE_AFTER_SIGN_RE = re.compile(
+    r"(?:is |'s |has |have |had |was |finally )?(?:gone|went away|gone away|broke|broken|came down|went down|"
+    r"come down|resolved|cleared|over|better)\b"
 )
 DISTANT_PAST_RE = re.compile(
     r"\b(?:\d+|a|one|two|three|four|five|six|few|couple(?: of)?|several) (?:weeks?|months?|years?) ago\b"
@@ -402,6 +435,7 @@ PARENTS_FEELING = "the parent's own feeling"
 SOMEONE_ELSE = "someone else's child"
 HYPOTHETICAL_QUESTION = "hypothetical or general question"
 NO_REPORT_CONTEXT = "no report context"
+OTHER_USE = "a sign word naming something else"
 
 THIRD_PARTY_RE = re.compile(
     r"\b(my|a|our) (friend|cousin|neighbou?r)'?s?\b|\banother (mom|mum|dad|parent|family)\b"
@@ -423,7 +457,7 @@ def assess(doc: Doc) -> Assessment:
         # The trained urgent intent still catches a real report phrased this way.
         return Assessment([], _mentions(_named(_symptoms(doc, doc[:]), None), SOMEONE_ELSE))
     reports: List[RedFlag] = []
-    mentions: List[Mention] = []
+    mentions: List[Mention] = _no_symptoms(doc)
     for clause in _clauses(doc):
         clause_reports, clause_mentions = _judge_clause(doc, clause)
         reports.extend(clause_reports)
@@ -454,9 +488,29 @@ def _inside_symptom(token: Token) -> bool:
     return token.ent_type_ == SYMPTOM_LABEL
 
 
+def _no_symptoms(doc: Doc) -> List[Mention]:
+    """ "no symptoms right now", "hasn't had any signs": signs in general, negated."""
+    return [
+        Mention("any", token.text, NEGATED)
+        for token in doc
+        if token.lower_ in GENERIC_SIGNS
+        and any(t.lower_ in NEGATION_CUES for t in doc[max(0, token.i - 3) : token.i])
+    ]
+
+
 def _judge_clause(doc: Doc, clause: Span) -> Tuple[List[RedFlag], List[Mention]]:
     symptoms = _symptoms(doc, clause)
+    other_uses = _mentions(
+        _named([e for e in _sign_words(doc, clause) if e not in symptoms], None), OTHER_USE
+    )
     measured = _measured_fever(clause)
+    reports, mentions = _judge_signs(doc, clause, symptoms, measured)
+    return reports, other_uses + mentions
+
+
+def _judge_signs(
+    doc: Doc, clause: Span, symptoms: List[Span], measured: Optional[Token]
+) -> Tuple[List[RedFlag], List[Mention]]:
     signs = _named(symptoms, measured)
     if not signs:
         return [], []
@@ -480,6 +534,7 @@ def _judge_clause(doc: Doc, clause: Span) -> Tuple[List[RedFlag], List[Mention]]
         reason is None
         and symptoms
         and not any(t.lower_ in QUESTION_OPENERS or t.lower_ in MODALS for t in clause)
+        and not _question_before(_sentence_until(clause), symptoms[0])
         and _has_subject_with_state(_sentence_until(clause), symptoms)
     ):
         # "he's really sleepy and floppy": the subject sits in an earlier clause of the sentence.
@@ -491,22 +546,32 @@ def _judge_clause(doc: Doc, clause: Span) -> Tuple[List[RedFlag], List[Mention]]
     return [RedFlag(category, text, reason) for category, text in remaining], mentions
 
 
+def _question_before(sentence: Span, symptom: Span) -> bool:
+    """ "what does crs look like in a child, is it just fever": the sentence asks before the sign."""
+    return any(t.lower_ in QUESTION_OPENERS or t.lower_ in MODALS for t in sentence if t.i < symptom.start)
+
+
 def _symptoms(doc: Doc, span: Span) -> List[Span]:
+    """The signs in a span, leaving out sign words that name something else."""
+    return [ent for ent in _sign_words(doc, span) if not _names_something_else(ent)]
+
+
+def _sign_words(doc: Doc, span: Span) -> List[Span]:
     return [
         ent
         for ent in doc.ents
-        if ent.label_ == SYMPTOM_LABEL
-        and ent.start >= span.start
-        and ent.end <= span.end
-        and not _names_something_else(ent)
+        if ent.label_ == SYMPTOM_LABEL and ent.start >= span.start and ent.end <= span.end
     ]
 
 
 def _names_something_else(ent: Span) -> bool:
     """ "seizure prevention", "fever medicine", "didn't respond to chemo": a sign word, not a sign."""
-    after = [t.lower_ for t in ent.doc[ent.end : ent.end + 2]]
+    after = [t.lower_ for t in ent.doc[ent.end : ent.end + 3] if t.text not in HYPHENS]
     if after[:1] and after[0] in SIGN_AS_MODIFIER:
         return True
+    before = [t.lower_ for t in ent.doc[max(0, ent.start - 2) : ent.start]]
+    if len(before) == 2 and before[0] == "to" and before[1] in PURPOSE_VERBS:
+        return True  # "is that to stop seizures", "medicine to prevent fever"
     return (
         ent.ent_id_ == "consciousness" and after[:1] == ["to"] and after[1:2] != [] and after[1] in TREATMENTS
     )
@@ -546,6 +611,11 @@ def _over_signs(doc: Doc, clause: Span, symptoms: Sequence[Span]) -> Tuple[List[
     "she had a fever on day 5 but it went away", "his temp was 38.1 on Tuesday, normal since",
     "he had a seizure two years ago". Breathing, seizures and waking are over only when long ago.
     """
+    if _distant_past_in(clause):
+        return list(symptoms), True  # "steroids made him puffy last year"
+    gone = [e for e in symptoms if e.ent_id_ not in EMERGENCY_CATEGORIES and _resolved_right_after(e)]
+    if gone:
+        return gone, False  # "his fever is gone", "the rash went away"
     words = set(_words(clause))
     if not words & PAST_WORDS or words & PRESENT_STATE:
         return [], False
@@ -555,6 +625,17 @@ def _over_signs(doc: Doc, clause: Span, symptoms: Sequence[Span]) -> Tuple[List[
     if RESOLVED_RE.search(text):
         return [ent for ent in symptoms if ent.ent_id_ not in EMERGENCY_CATEGORIES], True
     return [], False
+
+
+def _resolved_right_after(ent: Span) -> bool:
+    following = " ".join(t.lower_ for t in ent.doc[ent.end : ent.end + 3])
+    return bool(GONE_AFTER_SIGN_RE.match(following))
+
+
+def _distant_past_in(clause: Span) -> bool:
+    """A long-ago time in the sign's own clause, not "since last week" (still going on)."""
+    text = " ".join(t.lower_ for t in clause)
+    return any(not text[: m.start()].rstrip().endswith("since") for m in DISTANT_PAST_RE.finditer(text))
 
 
 def _text_without_symptoms(doc: Doc) -> str:
@@ -622,7 +703,16 @@ def _negated(token: Token) -> bool:
 
 def _has_now_word(clause: Span, now_words: frozenset = NOW_WORDS) -> bool:
     text = clause.text.lower()
-    return any(w in now_words for w in _words(clause)) or "right now" in text
+    return any(t.lower_ in now_words and _is_plea_or_not_help(t) for t in clause) or "right now" in text
+
+
+def _is_plea_or_not_help(token: Token) -> bool:
+    """ "help my son can't breathe", "please help!", but not "do steroids help with fever"."""
+    if token.lower_ != "help":
+        return True
+    before = token.doc[token.i - 1].lower_ if token.i > 0 else ""
+    after = token.doc[token.i + 1].lower_ if token.i + 1 < len(token.doc) else ""
+    return token.i == 0 or before in PLEA_BEFORE or after in PLEA_AFTER
 
 
 def _report_reason(clause: Span, symptoms: Sequence[Span], measured: Optional[str]) -> Optional[str]:

@@ -170,3 +170,38 @@ def test_more_report_phrasings_are_flagged(nlp, text, category):
 )
 def test_reports_with_a_sign_phrase_that_starts_with_a_clause_word(nlp, text):
     assert find_red_flags(nlp(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "they started her on keppra before the car t, is that to stop seizures",
+        "why is she on seizure-prevention meds",
+        "what does crs look like in a kid, is it just fever or more than that?",
+        "steroids made my son really puffy last year, why use them for crs",
+        "do steroids help with crs symptoms like fever and confusion?",
+        "what does it mean if a child's lips turn blue?",
+        "his crs fever is gone and they're talking about discharge, is that too soon?",
+        "he has no symptoms right now but i check his temp every hour",
+    ],
+)
+def test_questions_naming_signs_are_mentions_not_reports(nlp, text):
+    assessment = assess(nlp(text))
+    assert assessment.reports == []
+    assert assessment.mentions  # so a classifier's urgent guess gives way to the answer
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he has been puffy since last week",
+        "help my son cant breathe",
+        "please help, she is seizing",
+        "help! fever 39.4",
+        "my son is really sleepy and floppy, is that crs?",
+        "his fever is gone but now he is confused",
+        "her breathing problems are gone now",  # breathing trouble is never "over" unless long ago
+    ],
+)
+def test_still_reports(nlp, text):
+    assert find_red_flags(nlp(text)), text
