@@ -60,6 +60,7 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> SentenceEncoderFeaturizer:
+        shared_encoder()  # load and check the files now, not on a parent's first message
         return cls(config, execution_context.node_name)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

@@ -128,18 +128,6 @@ def test_urgent_report_stands_out(page: Page, url: str) -> None:
     expect(answer.locator("a[href^='tel:']").first).to_be_visible()
 
 
-def test_zz_error_state_when_rasa_is_stopped(page: Page, url: str, stack: Any) -> None:
-    # Last in the module: Rasa stays stopped until the stack is torn down.
-    open_chat(page, url)
-    stack.stop_rasa()
-    page.locator(".crs-input").fill("are you still there?")
-    page.locator(".crs-input").press("Enter")
-    alert = page.get_by_role("alert")
-    expect(alert).to_contain_text("cannot be reached", timeout=30_000)
-    expect(alert).to_contain_text("care team")
-    expect(page.locator(".crs-input")).to_have_value("are you still there?")
-
-
 def _related_buttons(key: str) -> list[dict[str, str]]:
     """The related-topic buttons domain.yml gives `utter_faq/<key>` (none if it has none yet)."""
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
@@ -151,7 +139,7 @@ def test_tap_a_welcome_topic_then_a_related_topic(page: Page, url: str) -> None:
     open_chat(page, url)
     page.locator(LOG).get_by_role("button", name="What is CRS?").click()
     wait_for_answer(page, 1)
-    answer = bot_messages(page).last
+    answer = bot_messages(page).nth(1)  # after the welcome; a locator, so not `.last`
     expect(user_messages(page)).to_have_text(["You said: What is CRS?"])
     expect(answer).to_contain_text("cytokine", ignore_case=True)
     expect(answer).to_contain_text("care team")
@@ -164,3 +152,15 @@ def test_tap_a_welcome_topic_then_a_related_topic(page: Page, url: str) -> None:
         expect(user_messages(page).last).to_have_text(f"You said: {related[0]['title']}")
         expect(bot_messages(page).last).to_contain_text("care team")
         expect(answer.locator(".crs-quick")).to_have_count(0)
+
+
+def test_zz_error_state_when_rasa_is_stopped(page: Page, url: str, stack: Any) -> None:
+    # Last in the module: Rasa stays stopped until the stack is torn down.
+    open_chat(page, url)
+    stack.stop_rasa()
+    page.locator(".crs-input").fill("are you still there?")
+    page.locator(".crs-input").press("Enter")
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("cannot be reached", timeout=30_000)
+    expect(alert).to_contain_text("care team")
+    expect(page.locator(".crs-input")).to_have_value("are you still there?")
