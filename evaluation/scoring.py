@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, FrozenSet, List, Optional, Sequence
+from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Set
 
 from assistant.names import FAQ_INTENT, MEDICINE_INTENT, URGENT_INTENT
 from assistant.topics import TOPIC_TITLES
@@ -53,7 +53,7 @@ def group_of(label: str) -> str:
 
 
 def _accepted(labels: Sequence[str]) -> FrozenSet[str]:
-    accepted = set()
+    accepted: Set[str] = set()
     for label in labels:
         accepted |= EQUIVALENT.get(label, frozenset({label}))
     return frozenset(topic_of(label) for label in accepted)
@@ -92,7 +92,9 @@ class LabelFigures:
             self.misses.append(scored)
 
 
-def tally(results: Sequence[Scored], key=lambda s: s.case.expect) -> Dict[str, LabelFigures]:
+def tally(
+    results: Sequence[Scored], key: Callable[[Scored], str] = lambda s: s.case.expect
+) -> Dict[str, LabelFigures]:
     table: Dict[str, LabelFigures] = {}
     for scored in results:
         table.setdefault(key(scored), LabelFigures()).add(scored)
