@@ -599,7 +599,7 @@ def _is_negated(clause: Span, symptom: Span) -> bool:
         following = before[index + 1 : index + 2]
         if following and following[0].lower_ in NEGATION_EXCEPTIONS:
             continue
-        if any(t.lower_ in POSSESSIVES | CHILD_NOUNS - {"his", "her"} for t in before[index + 1 :]):
+        if any(t.lower_ in POSSESSIVES or t.lower_ in CHILD_NOUNS for t in before[index + 1 :]):
             continue  # "not sure but my son is seizing": the negation is about something else
         return True
     return False
