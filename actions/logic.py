@@ -4,44 +4,13 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
-from assistant.names import RED_FLAGS_KEY
-from assistant.settings import Settings
 from assistant.topics import RETRIEVAL_INTENT, TOPIC_TITLES, topic_title
 
-CARE_TEAM_SLOT = "care_team_contact"
-EMERGENCY_SLOT = "emergency_number"
 FEEDBACK_ENTITY = "feedback_value"
 FEEDBACK_VALUES = ("up", "down")
 DEFAULT_TOPICS = ("what_is_crs", "symptoms_general", "when_to_call")
 MAX_TOPIC_BUTTONS = 3
 MIN_TOPIC_CONFIDENCE = 0.05
-
-
-def contact_slots(settings: Settings) -> Dict[str, str]:
-    """Slot values that fill `{care_team_contact}` and `{emergency_number}` in every reply."""
-    return {
-        CARE_TEAM_SLOT: settings.care_team_contact,
-        EMERGENCY_SLOT: settings.emergency_number,
-    }
-
-
-def urgent_level(parse_data: Mapping[str, Any]) -> str:
-    """ "emergency" when a red flag calls for emergency services, else "urgent"."""
-    flags = parse_data.get(RED_FLAGS_KEY) or []
-    return "emergency" if any(flag.get("emergency") for flag in flags) else "urgent"
-
-
-def urgent_reply(level: str, settings: Settings) -> Dict[str, Any]:
-    """The response to send and the marker the widget uses to style it and offer calls."""
-    marker: Dict[str, Any] = {
-        "urgent": True,
-        "level": level,
-        "emergency_number": settings.emergency_number,
-    }
-    if settings.care_team_phone:
-        marker["care_team_phone"] = settings.care_team_phone
-    response = "utter_urgent_emergency" if level == "emergency" else "utter_urgent"
-    return {"response": response, "json_message": marker}
 
 
 def feedback_value(entities: Sequence[Mapping[str, Any]]) -> Optional[str]:

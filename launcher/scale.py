@@ -12,10 +12,8 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import signal
 import tempfile
 import threading
-import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +32,7 @@ from launcher.stack import (
     free_port,
     rasa_service,
 )
+from launcher.supervise import Supervisor, stop_on_signals
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/crs_scale"
@@ -130,10 +129,12 @@ def _start_all(services: List[Service], timeout: float) -> None:
 
     def start(service: Service) -> None:
         try:
-            service.start(timeout)
+            service.wait_ready(timeout)
         except BaseException as error:  # noqa: BLE001 - re-raised below
             errors.append(error)
 
+    for service in services:  # launched here: a part dies with the thread that started it
+        service.launch()
     threads = [threading.Thread(target=start, args=(s,)) for s in services]
     for thread in threads:
         thread.start()
@@ -227,32 +228,31 @@ def run(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--redis-port", type=int, default=int(os.environ.get("CRS_REDIS_PORT", "6379")))
     parser.add_argument("--redis-db", type=int, default=int(os.environ.get("CRS_REDIS_DB", "1")))
     args = parser.parse_args(argv)
+    stop_on_signals()  # before the first part starts: a signal during start-up stops them too
     log_dir = ROOT / "var" / "scale"
     print(f"Starting the action server, {args.replicas} Rasa replicas and nginx...", flush=True)
-    stack = start_scale(
-        replicas=args.replicas,
-        database_url=args.database_url,
-        redis_host=args.redis_host,
-        redis_port=args.redis_port,
-        redis_db=args.redis_db,
-        port=args.port,
-        log_dir=log_dir,
-    )
-    print(f"\n  Load balancer (REST):  {stack.url}/webhooks/rest/webhook")
-    print(f"  Health:                {stack.url}/webhooks/rest/health")
-    print(f"  Replicas:              {', '.join(stack.rasa_urls)}")
-    print(f"  Logs:                  {log_dir}\n\nPress Ctrl-C to stop.", flush=True)
+    stack: Optional[ScaleStack] = None
     try:
-        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
-        signal.signal(signal.SIGINT, signal.default_int_handler)  # even if started with SIGINT ignored
-        while all(s.process is not None and s.process.poll() is None for s in stack.services.values()):
-            time.sleep(1)
-        print("A process stopped; see the logs. Shutting down.", flush=True)
-        return 1
+        stack = start_scale(
+            replicas=args.replicas,
+            database_url=args.database_url,
+            redis_host=args.redis_host,
+            redis_port=args.redis_port,
+            redis_db=args.redis_db,
+            port=args.port,
+            log_dir=log_dir,
+        )
+        print(f"\n  Load balancer (REST):  {stack.url}/webhooks/rest/webhook")
+        print(f"  Health:                {stack.url}/webhooks/rest/health")
+        print(f"  Replicas:              {', '.join(stack.rasa_urls)}")
+        print(f"  Logs:                  {log_dir}\n\nPress Ctrl-C to stop.", flush=True)
+        Supervisor(stack.services, stack.timeout, log=lambda line: print(line, flush=True)).run()
+        return 0
     except KeyboardInterrupt:
         return 0
     finally:
-        stack.stop()
+        if stack is not None:
+            stack.stop()
 
 
 if __name__ == "__main__":

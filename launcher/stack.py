@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, List, Mapping, Optional
 
+from launcher.supervise import Supervisor, die_with_parent, port_holder, stop_on_signals
+
 ROOT = Path(__file__).resolve().parent.parent
 RASA_BIN = ROOT / ".venv" / "bin"
 WEB_BIN = ROOT / ".venv-web" / "bin"
@@ -56,7 +58,12 @@ class Service:
     ready: Callable[[Service], bool]
     process: Optional[subprocess.Popen] = None  # type: ignore[type-arg]
 
-    def start(self, timeout: float) -> None:
+    def launch(self) -> None:
+        """Start the process and return at once; it dies with the launcher (Linux).
+
+        Call it from the thread that lives as long as the part: on Linux the part gets
+        SIGTERM when the thread that started it ends.
+        """
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
@@ -67,7 +74,24 @@ class Service:
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,
+                preexec_fn=die_with_parent,
             )
+
+    def exit_code(self) -> Optional[int]:
+        """The exit code once the process has stopped; None while it runs."""
+        return None if self.process is None else self.process.poll()
+
+    def is_ready(self) -> bool:
+        return self.ready(self)
+
+    def start(self, timeout: float) -> None:
+        """Launch and wait until the part answers (StackError if it exits or times out)."""
+        self.launch()
+        self.wait_ready(timeout)
+
+    def wait_ready(self, timeout: float) -> None:
+        """Wait until the launched part answers (StackError if it exits or times out)."""
+        assert self.process is not None, "launch() first"
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -234,39 +258,60 @@ def start_stack(
     return stack
 
 
+def check_ports_free(ports: Mapping[str, int]) -> None:
+    """StackError naming the process that holds a port the stack needs."""
+    for name, port in ports.items():
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                holder = port_holder(port) or "another process"
+                raise StackError(f"port {port} ({name}) is taken by {holder}; stop it first") from None
+
+
 def run(argv: Optional[List[str]] = None) -> int:
-    """`make run`: start everything on the usual ports and wait for Ctrl-C."""
+    """`make run`: start everything, restart a part that dies, stop all on Ctrl-C or SIGTERM."""
+    stop_on_signals()  # first: a signal during start-up still stops what has started
     parser = argparse.ArgumentParser(prog="python -m launcher.stack")
     parser.add_argument("command", choices=["run"])
     parser.add_argument("--host", default=os.environ.get("CRS_GATEWAY_HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("CRS_GATEWAY_PORT", "8000")))
+    parser.add_argument("--rasa-port", type=int, default=5005)
+    parser.add_argument("--actions-port", type=int, default=5055)
+    parser.add_argument("--log-dir", type=Path, default=ROOT / "var" / "logs")
     parser.add_argument("--no-gateway", action="store_true")
     args = parser.parse_args(argv)
-    log_dir = ROOT / "var" / "logs"
-    print("Starting the action server, Rasa and the web gateway (about a minute)...", flush=True)
-    stack = start_stack(
-        gateway=not args.no_gateway,
-        rasa_port=5005,
-        actions_port=5055,
-        gateway_port=args.port,
-        gateway_host=args.host,
-        log_dir=log_dir,
-    )
-    print(f"\n  Parents' chat:   {stack.gateway_url or '(gateway off)'}/")
-    if stack.gateway_url:
-        print(f"  Staff console:   {stack.gateway_url}/console/")
-    print(f"  Rasa REST:       {stack.rasa_url}/webhooks/rest/webhook (loopback only)")
-    print(f"  Logs:            {log_dir}\n\nPress Ctrl-C to stop.", flush=True)
+    ports = {"Rasa": args.rasa_port, "action server": args.actions_port}
+    if not args.no_gateway:
+        ports["web gateway"] = args.port
+    stack: Optional[Stack] = None
     try:
-        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
-        while all(s.process is not None and s.process.poll() is None for s in stack.services.values()):
-            time.sleep(1)
-        print("A process stopped; see the logs. Shutting down.", file=sys.stderr)
+        check_ports_free(ports)
+        print("Starting the action server, Rasa and the web gateway (about a minute)...", flush=True)
+        stack = start_stack(
+            gateway=not args.no_gateway,
+            rasa_port=args.rasa_port,
+            actions_port=args.actions_port,
+            gateway_port=args.port,
+            gateway_host=args.host,
+            log_dir=args.log_dir,
+        )
+        print(f"\n  Parents' chat:   {stack.gateway_url or '(gateway off)'}/")
+        if stack.gateway_url:
+            print(f"  Staff console:   {stack.gateway_url}/console/")
+        print(f"  Rasa REST:       {stack.rasa_url}/webhooks/rest/webhook (loopback only)")
+        print(f"  Logs:            {args.log_dir}\n\nPress Ctrl-C to stop.", flush=True)
+        Supervisor(stack.services, stack.timeout, log=lambda line: print(line, flush=True)).run()
+        return 0
+    except StackError as error:
+        print(f"Could not start: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
+        print("Stopping.", flush=True)
         return 0
     finally:
-        stack.stop()
+        if stack is not None:
+            stack.stop()
 
 
 if __name__ == "__main__":

@@ -4,8 +4,9 @@ import json
 
 import textstat
 
+from assistant.names import URGENCY_SLOT, URGENT_RESPONSE
 from assistant.topics import TOPIC_TITLES
-from tests.helpers import ROOT, article_ngrams, contract_keys, filled, ngrams, response_texts, words
+from tests.helpers import ROOT, article_ngrams, contract_keys, domain, filled, ngrams, response_texts, words
 
 MAX_GRADE = 8.0
 RESULTS = ROOT / "results"
@@ -63,20 +64,33 @@ def test_no_eight_word_run_copied_from_the_article():
     assert {name: runs for name, runs in copied.items() if runs} == {}
 
 
+def urgent_variations():
+    return domain()["responses"][URGENT_RESPONSE]
+
+
+def test_the_urgent_reply_has_an_emergency_wording_chosen_by_the_urgency_slot():
+    conditions = [v.get("condition") for v in urgent_variations()]
+    assert [{"type": "slot", "name": URGENCY_SLOT, "value": "emergency"}] in conditions
+    assert None in conditions  # the default wording, for every other report
+    emergency = next(v for v in urgent_variations() if v.get("condition"))
+    assert emergency["text"].startswith("Call {emergency_number} now.")
+    assert emergency["custom"] == {"urgent": True, "level": "emergency"}
+
+
 def test_urgent_replies_say_when_to_call_emergency_services():
-    responses = response_texts()
-    for name in ("utter_urgent", "utter_urgent_emergency"):
-        text = responses[name][0]
+    for variation in urgent_variations():
+        text = variation["text"]
         assert "{emergency_number}" in text
+        assert variation["custom"]["urgent"] is True
         for sign in ("trouble breathing", "seizure", "hard to wake"):
             assert sign in text.lower()
 
 
 def test_urgent_replies_give_no_reassurance():
     reassuring = ("don't worry", "do not worry", "probably", "normal", "fine", "most children")
-    for name in ("utter_urgent", "utter_urgent_emergency"):
-        text = response_texts()[name][0].lower()
-        assert [w for w in reassuring if w in text] == [], name
+    for variation in urgent_variations():
+        text = variation["text"].lower()
+        assert [w for w in reassuring if w in text] == [], text
 
 
 def test_answers_never_recommend_a_medicine_change():

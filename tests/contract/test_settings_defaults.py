@@ -1,5 +1,5 @@
 """domain.yml's slot defaults are the settings' defaults, so a reply reads the same
-before and after `action_session_start` fills the slots."""
+whether the project's response generator (assistant/nlg.py) or Rasa's own fills it."""
 
 import textstat
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.names import LEGACY_URGENT_ACTION, URGENT_RESPONSE
 from web.console.redaction import redact
 
 URGENT = "urgent"
@@ -26,7 +27,9 @@ FLAG_LABELS = {
 }
 
 URGENT_INTENT = "report_urgent_symptom"
-URGENT_ACTION = "action_respond_urgent"
+# The urgent reply, and the custom action that gave it in conversations stored before it
+# moved into the Rasa process (assistant/nlg.py).
+URGENT_ACTIONS = frozenset({URGENT_RESPONSE, LEGACY_URGENT_ACTION})
 FALLBACK_INTENT = "nlu_fallback"
 FALLBACK_ACTIONS = frozenset({"action_two_stage_fallback", "action_default_fallback"})
 OUT_OF_SCOPE_INTENT = "out_of_scope"
@@ -170,7 +173,7 @@ def build_messages(rows: Iterable[Mapping[str, Any]], low_confidence: float) -> 
             messages.append(parse_bot(row))
         elif kind == "action" and last_user is not None:
             action = row.get("action_name") or _load(row.get("data")).get("name")
-            if action == URGENT_ACTION:
+            if action in URGENT_ACTIONS:
                 last_user.flags.add(URGENT)
             elif action in FALLBACK_ACTIONS:
                 last_user.flags.add(NOT_UNDERSTOOD)

@@ -42,6 +42,16 @@ def test_flags() -> None:
     assert messages[-1].feedback_value == "down"
 
 
+def test_the_urgent_reply_flags_the_message_it_answers_old_and_new_name() -> None:
+    rows = _rows(
+        rasa_rows.user("s", "his temp is 39.5 now", "faq", 0.9, "faq/symptoms_general", 0.9),
+        rasa_rows.action("s", "utter_urgent"),
+        rasa_rows.user("s", "and her lips look blue", "faq", 0.9, "faq/symptoms_general", 0.9),
+        rasa_rows.action("s", "action_respond_urgent"),
+    )
+    assert [m.flags for m in build_messages(rows, 0.6)] == [{URGENT}, {URGENT}]
+
+
 def test_bot_reply_and_buttons_and_garbage_data() -> None:
     rows = _rows(
         rasa_rows.bot("s", "Did you mean?", buttons=[{"title": "What is CRS?", "payload": "/x"}]),

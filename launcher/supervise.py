@@ -1,0 +1,180 @@
+"""Keep the product running: restart a part that died, with backoff; stop all on a signal.
+
+`make run` (and `make scale`) start their parts as children (`launcher.stack.Service`).
+A part that exits, crashes or is killed is started again after a pause that doubles
+with each quick failure (1 s, 2 s, 4 s … at most 30 s) and falls back to 1 s once the
+part has run for a minute. Every stop, restart and recovery is logged. Only Ctrl-C or
+SIGTERM stops everything; the handlers are installed before the first part starts
+(`stop_on_signals`), so a signal during start-up stops the parts already running too.
+
+Standard library only, like the rest of `launcher/`.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Dict, Iterator, Mapping, Optional, Protocol
+
+INITIAL_BACKOFF = 1.0
+MAX_BACKOFF = 30.0
+STABLE_AFTER = 60.0
+
+
+class Part(Protocol):
+    """What the supervisor needs of a part (`launcher.stack.Service` has it)."""
+
+    name: str
+
+    def launch(self) -> None: ...
+
+    def exit_code(self) -> Optional[int]: ...
+
+    def is_ready(self) -> bool: ...
+
+    def stop(self, kill: bool = False) -> None: ...
+
+
+@dataclass
+class Backoff:
+    """The pause before the next restart: doubles after a quick failure, resets after a stable run."""
+
+    initial: float = INITIAL_BACKOFF
+    maximum: float = MAX_BACKOFF
+    stable_after: float = STABLE_AFTER
+    current: float = 0.0
+
+    def after_exit(self, ran_for: float) -> float:
+        if ran_for >= self.stable_after or self.current == 0.0:
+            self.current = self.initial
+        else:
+            self.current = min(self.current * 2, self.maximum)
+        return self.current
+
+
+@dataclass
+class _State:
+    started_at: float
+    ready: bool = False
+    restart_at: Optional[float] = None
+    backoff: Backoff = field(default_factory=Backoff)
+    restarts: int = 0
+
+
+class Supervisor:
+    """Watches running parts; `step()` restarts the dead ones when their pause is over."""
+
+    def __init__(
+        self,
+        parts: Mapping[str, Part],
+        start_timeout: float = 240.0,
+        log: Callable[[str], None] = print,
+        clock: Callable[[], float] = time.monotonic,
+        backoff: Callable[[], Backoff] = Backoff,
+    ) -> None:
+        self.parts = dict(parts)
+        self.start_timeout = start_timeout
+        self._log = log
+        self._clock = clock
+        now = clock()
+        self._states: Dict[str, _State] = {
+            name: _State(started_at=now, ready=True, backoff=backoff()) for name in self.parts
+        }
+
+    def restarts(self, name: str) -> int:
+        return self._states[name].restarts
+
+    def step(self) -> None:
+        """One look at every part: note deaths, restart when due, report recoveries."""
+        now = self._clock()
+        for name, part in self.parts.items():
+            state = self._states[name]
+            if state.restart_at is not None:
+                if now >= state.restart_at:
+                    self._restart(name, part, state, now)
+                continue
+            code = part.exit_code()
+            if code is not None:
+                self._schedule(name, part, state, now, f"stopped (exit code {code})")
+            elif not state.ready:
+                if part.is_ready():
+                    state.ready = True
+                    self._log(f"{part.name} is back after restart {state.restarts}.")
+                elif now - state.started_at > self.start_timeout:
+                    part.stop(kill=True)
+                    self._schedule(name, part, state, now, f"not ready after {self.start_timeout:.0f}s")
+
+    def _schedule(self, name: str, part: Part, state: _State, now: float, why: str) -> None:
+        pause = state.backoff.after_exit(now - state.started_at)
+        state.restart_at = now + pause
+        state.ready = False
+        self._log(f"{part.name} {why}; restarting in {pause:.0f}s.")
+
+    def _restart(self, name: str, part: Part, state: _State, now: float) -> None:
+        state.restart_at = None
+        state.restarts += 1
+        state.started_at = now
+        try:
+            part.launch()
+        except OSError as error:
+            self._schedule(name, part, state, now, f"could not start ({error})")
+
+    def run(self, interval: float = 0.5, sleep: Callable[[float], None] = time.sleep) -> None:
+        """Supervise until interrupted (KeyboardInterrupt, raised by `stop_on_signals`)."""
+        while True:
+            self.step()
+            sleep(interval)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
+def stop_on_signals() -> None:
+    """Ctrl-C and SIGTERM raise KeyboardInterrupt, even if the parent ignored SIGINT."""
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
+
+
+def die_with_parent() -> None:
+    """`preexec_fn` for a child: SIGTERM when the launcher dies, even by SIGKILL (Linux)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+    except (OSError, AttributeError):  # not Linux: the launcher's own handlers still stop it
+        pass
+
+
+def _listening_inodes(port: int) -> Iterator[str]:
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            local, state, inode = fields[1], fields[3], fields[9]
+            if state == "0A" and int(local.rsplit(":", 1)[1], 16) == port:  # 0A: LISTEN
+                yield inode
+
+
+def port_holder(port: int) -> Optional[str]:
+    """ "pid 123 (python …)" of the process listening on `port`, when /proc tells."""
+    inodes = {f"socket:[{inode}]" for inode in _listening_inodes(port)}
+    if not inodes:
+        return None
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            fds = os.listdir(f"/proc/{pid}/fd")
+            if any(os.readlink(f"/proc/{pid}/fd/{fd}") in inodes for fd in fds):
+                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+                return f"pid {pid} ({cmdline.decode(errors='replace').strip()[:80]})"
+        except OSError:
+            continue
+    return "another process"
