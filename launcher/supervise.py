@@ -108,7 +108,8 @@ class Supervisor:
                     self._schedule(name, part, state, now, f"not ready after {self.start_timeout:.0f}s")
 
     def _schedule(self, name: str, part: Part, state: _State, now: float, why: str) -> None:
-        pause = state.backoff.after_exit(now - state.started_at)
+        # A part that never got ready counts as a quick failure, however long it tried.
+        pause = state.backoff.after_exit(now - state.started_at if state.ready else 0.0)
         state.restart_at = now + pause
         state.ready = False
         self._log(f"{part.name} {why}; restarting in {pause:.0f}s.")

@@ -13,7 +13,7 @@ echo "==> lint"
 .venv-web/bin/ruff check web tests/web
 
 echo "==> contract, unit and data-validation tests (Rasa environment)"
-.venv/bin/python -m pytest -q tests/contract tests/assistant tests/actions tests/evaluation
+.venv/bin/python -m pytest -q tests/contract tests/assistant tests/actions tests/evaluation tests/launcher
 
 echo "==> train (skipped when nothing changed)"
 mkdir -p var results

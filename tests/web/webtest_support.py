@@ -111,7 +111,7 @@ def stub_answer(message: str) -> list[dict[str, Any]]:
 
 @dataclass
 class StubRasa:
-    """A stand-in for Rasa's REST webhook. `mode`: normal, slow, error, garbage, down."""
+    """A stand-in for Rasa's REST webhook. `mode`: normal, slow, error, garbage, down, empty."""
 
     mode: str = "normal"
     delay_seconds: float = 5.0
@@ -132,6 +132,8 @@ class StubRasa:
                 return PlainTextResponse("boom", status_code=500)
             if self.mode == "garbage":
                 return PlainTextResponse("<html>not json</html>")
+            if self.mode == "empty":  # Rasa answered nothing (e.g. a custom action failed)
+                return JSONResponse([])
             answer = stub_answer(body["message"])
             return JSONResponse([{"recipient_id": body["sender"], **m} for m in answer])
 

@@ -26,6 +26,16 @@ def timed_out() -> ChatError:
     )
 
 
+def no_answer() -> ChatError:
+    """Rasa took the message but said nothing (e.g. the action server is down): the widget
+    shows its error state, with the emergency number and the care team, instead of silence."""
+    return ChatError(
+        status=502,
+        code="no_answer",
+        message="The assistant could not answer that just now. Please try again in a moment.",
+    )
+
+
 class RasaClient:
     """Posts messages to `{rasa_url}/webhooks/rest/webhook` and checks Rasa's health."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from web.chat.rasa_client import RasaClient
+from web.chat.rasa_client import RasaClient, no_answer
 from web.chat.replies import DEFAULT_MAX_CHARS, BotMessage, shape_replies
 from web.chat.topics import button_intents
 from web.chat.validation import (
@@ -27,7 +27,10 @@ async def ask(
         text = clean_quick_reply(message, max_chars, button_intents())
     else:
         text = clean_message(message, max_chars)
-    return shape_replies(await client.send(sender, text), max_chars)
+    replies = shape_replies(await client.send(sender, text), max_chars)
+    if not replies:
+        raise no_answer()
+    return replies
 
 
 async def give_feedback(

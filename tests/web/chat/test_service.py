@@ -39,3 +39,11 @@ def test_feedback_sends_the_intent_with_metadata(stub_rasa: StubRasa) -> None:
         "metadata": {"rated_message_id": "abc123"},
     }
     assert "care team" in messages[0].text
+
+
+def test_a_message_rasa_says_nothing_to_is_an_error_not_silence(stub_rasa: StubRasa) -> None:
+    stub_rasa.mode = "empty"
+    with pytest.raises(ChatError) as error:
+        _run(stub_rasa, service.ask, "sender-123", "blorp zzxq", 1000)
+    assert (error.value.status, error.value.code) == (502, "no_answer")
+    assert _run(stub_rasa, service.give_feedback, "sender-123", "up", None) == []
