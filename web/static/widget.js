@@ -4,7 +4,8 @@
  * Embed with one script tag and a container:
  *   <div id="crs-chat" data-server="https://chat.example.org" data-title="Questions about CRS"
  *        data-care-team="call the number on your discharge papers" data-care-team-phone="+15550100"
- *        data-emergency-number="911" data-color-primary="#0b5cad" data-mode="floating"></div>
+ *        data-emergency-number="911" data-color-primary="#0b5cad" data-mode="floating"
+ *        data-transcript-ttl-hours="24"></div>
  *   <script src="https://chat.example.org/static/widget.js" defer></script>
  *
  * Every message (the parent's and the bot's) is inserted with textContent: no HTML from
@@ -17,11 +18,23 @@
  *
  * A link on the page to the container's id (a skip link such as
  * <a href="#crs-chat">Skip to the chat</a>) opens the chat and moves focus into its input.
+ *
+ * The conversation is kept in localStorage (one key per server) for a while after the last
+ * message: `data-transcript-ttl-hours` on the container, else `transcript_ttl_hours` from
+ * /api/config, else 24 hours. An idle one is deleted when the page loads or is shown again;
+ * "Start over" deletes it at once. The widget says so under the input.
+ *
+ * When a message cannot be sent (Rasa down, the gateway failing, no network) the widget
+ * shows what to do in an emergency and how to reach the care team, and puts the message
+ * back into the input to send again.
  */
 (function () {
   "use strict";
 
   var STORAGE_PREFIX = "crs-chat:v1:";
+  var DEFAULT_TTL_HOURS = 24;
+  var MAX_TTL_HOURS = 24 * 30;  // as web/pages.py allows
+  var HOUR_MS = 3600 * 1000;
   var CLIENT_TIMEOUT_MS = 45000;
   var URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+/g;
   var TRAILING_PUNCTUATION = /[.,;:!?)\]]+$/;
@@ -93,7 +106,34 @@
         window.localStorage.setItem(key, JSON.stringify(value));
       } catch (e) { /* storage full or blocked: keep the in-memory copy */ }
     }
-    return { read: read, write: write };
+    function remove() {
+      delete memory[key];
+      try {
+        window.localStorage.removeItem(key);
+      } catch (e) { /* storage blocked: nothing was stored */ }
+    }
+    return { read: read, write: write, remove: remove };
+  }
+
+  /** Whole hours from a data attribute or /api/config, or null when absent or invalid. */
+  function ttlHours(raw) {
+    if (raw === undefined || raw === null || raw === "") return null;
+    var hours = typeof raw === "number" ? raw : Number(String(raw).trim());
+    return Math.floor(hours) === hours && hours >= 1 && hours <= MAX_TTL_HOURS ? hours : null;
+  }
+
+  /** A stored conversation with messages whose last message is `ttl` hours old or more
+   *  (or has no time: stored before conversations expired) is expired. */
+  function isExpired(state, hours) {
+    if (!state.transcript.length) return false;
+    var last = state.lastActivity;
+    if (typeof last !== "number" || !isFinite(last)) return true;
+    return Math.abs(Date.now() - last) >= hours * HOUR_MS;
+  }
+
+  function isValidState(state) {
+    return !!state && typeof state === "object" && typeof state.sender === "string" && state.sender &&
+      Array.isArray(state.transcript);
   }
 
   function postJSON(url, body) {
@@ -108,7 +148,11 @@
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
         if (!response.ok) {
-          var error = new Error((data.error && data.error.message) || "Something went wrong.");
+          // A proxy's error page has no JSON message: say what it means for the parent.
+          var fallback = response.status >= 500
+            ? "The assistant cannot be reached right now. Your message was not sent."
+            : "Something went wrong.";
+          var error = new Error((data.error && data.error.message) || fallback);
           error.careTeam = data.care_team;
           throw error;
         }
@@ -137,10 +181,16 @@
       maxChars: parseInt(data.maxChars, 10) || 1000,
       floating: data.mode !== "inline",
       welcomeButtons: [],
+      ttlFromPage: ttlHours(data.transcriptTtlHours),
+      ttlHours: ttlHours(data.transcriptTtlHours) || DEFAULT_TTL_HOURS,
     };
     var store = makeStore(STORAGE_PREFIX + server);
-    var state = store.read() || {};
-    if (!state.sender) state = { sender: newSenderId(), transcript: [], open: false };
+    // Nothing is stored until there is something to keep (a message, or the open panel).
+    var state = store.read();
+    if (!isValidState(state) || isExpired(state, cfg.ttlHours)) {
+      if (state !== null) store.remove();
+      state = freshState(false);
+    }
     var busy = false;
 
     ensureStylesheet(server);
@@ -170,6 +220,7 @@
     });
     var count = el("p", { class: "crs-count", id: ids.count });
     var sendButton = el("button", { type: "submit", class: "crs-button crs-send", text: "Send" });
+    var saved = el("p", { class: "crs-saved" });
     var form = el("form", { class: "crs-form", novalidate: true }, [
       el("label", { for: ids.input, class: "crs-label", text: "Type your question" }),
       input,
@@ -178,6 +229,7 @@
         count,
       ]),
       sendButton,
+      saved,
     ]);
     var panel = el("section", {
       class: "crs-panel", id: ids.panel, "aria-labelledby": ids.title,
@@ -203,6 +255,12 @@
 
     function renderNote() {
       note.textContent = "This helper gives general information, not medical advice. " + careTeamSentence();
+      saved.textContent = "This chat is saved on this device for " + cfg.ttlHours +
+        (cfg.ttlHours === 1 ? " hour" : " hours") + " after your last message. Start over clears it.";
+    }
+
+    function emergencySentence() {
+      return "In an emergency, call " + (cfg.emergencyNumber || "your local emergency number") + " now.";
     }
 
     function callLinks() {
@@ -291,6 +349,7 @@
 
     function append(entry) {
       state.transcript.push(entry);
+      state.lastActivity = Date.now();
       store.write(state);
       if (entry.role === "user") retireQuickReplies();
       var node = log.appendChild(renderMessage(entry, true));
@@ -321,9 +380,12 @@
       typing.classList.toggle("crs-typing--on", value);
     }
 
-    function showError(message, careTeam) {
+    /** An error in the alert box. `notSent`: the assistant could not answer, so also say
+     *  what to do in an emergency (the parent may have been describing one). */
+    function showError(message, careTeam, notSent) {
       errorBox.textContent = "";
       errorBox.appendChild(el("p", { text: message }));
+      if (notSent) errorBox.appendChild(el("p", { class: "crs-error__emergency", text: emergencySentence() }));
       errorBox.appendChild(el("p", { text: careTeam || careTeamSentence() }));
       var links = callLinks();
       if (links) errorBox.appendChild(links);
@@ -364,14 +426,18 @@
           // the buttons come back to tap again.
           var index = state.transcript.lastIndexOf(userEntry);
           if (index >= 0) state.transcript.splice(index, 1);
-          store.write(state);
+          if (state.transcript.length) store.write(state);
+          else store.remove();
           renderAll();
           if (quickReply) {
-            showError(error.message + " Please tap your question again.", error.careTeam);
+            showError(error.message + " Please tap your question again.", error.careTeam, true);
             return;
           }
-          if (!input.value) { input.value = message; updateCount(); }
-          showError(error.message + " Your message is still in the box below.", error.careTeam);
+          // Text typed while waiting stays too, after the message that was not sent.
+          var typed = input.value;
+          input.value = !typed || typed === message ? message : message + "\n" + typed;
+          updateCount();
+          showError(error.message + " Your message is still in the box below.", error.careTeam, true);
         })
         .finally(function () { setBusy(false); });
     }
@@ -393,13 +459,29 @@
         .finally(function () { setBusy(false); });
     }
 
+    function freshState(open) {
+      return { sender: newSenderId(), transcript: [], open: open };
+    }
+
+    /** Delete the stored conversation and show an empty one (the panel stays as it is). */
+    function forget() {
+      store.remove();
+      state = freshState(state.open);
+      renderAll();
+    }
+
+    /** The page was shown again (a tab left open): delete the conversation if it is idle. */
+    function expireIfIdle() {
+      if (busy || !isExpired(state, cfg.ttlHours)) return;
+      forget();
+      clearError();
+    }
+
     function restart() {
-      state = { sender: newSenderId(), transcript: [], open: state.open };
-      store.write(state);
+      forget();
       clearError();
       input.value = "";
       updateCount();
-      renderAll();
       typing.textContent = "Started a new conversation.";
       input.focus();
     }
@@ -416,8 +498,10 @@
 
     function setOpen(open, focusInput) {
       if (!cfg.floating) return;
-      state.open = open;
-      store.write(state);
+      if (state.open !== open) {
+        state.open = open;
+        store.write(state);
+      }
       panel.hidden = !open;
       launcher.setAttribute("aria-expanded", open ? "true" : "false");
       launcher.hidden = open;
@@ -446,6 +530,10 @@
     });
     input.addEventListener("input", updateCount);
     startOver.addEventListener("click", restart);
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "visible") expireIfIdle();
+    });
+    window.addEventListener("pageshow", function (event) { if (event.persisted) expireIfIdle(); });
     if (container.id) {
       document.addEventListener("click", function (event) {
         var link = event.target && event.target.closest ? event.target.closest("a[href]") : null;
@@ -467,7 +555,6 @@
     renderAll();
     updateCount();
     setOpen(!!state.open, false);
-    store.write(state);
 
     function loadConfig() {
       fetch(server + "/api/config", { credentials: "omit" })
@@ -477,6 +564,8 @@
           cfg.careTeamPhone = cfg.careTeamPhone || remote.care_team_phone || "";
           cfg.emergencyNumber = cfg.emergencyNumber || remote.emergency_number || "911";
           cfg.welcomeButtons = validButtons(remote.welcome_buttons);
+          cfg.ttlHours = cfg.ttlFromPage || ttlHours(remote.transcript_ttl_hours) || cfg.ttlHours;
+          if (!busy && isExpired(state, cfg.ttlHours)) { store.remove(); state = freshState(state.open); }
           renderNote();
           renderAll();
         })

@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Browser, Locator, Page, expect
-from webtest_support import RELATED_BUTTONS, StubRasa
-from widget_steps import LOG, ask, bot_messages, open_chat, sender_id, user_messages, wait_for_answer
+from datetime import datetime, timedelta
 
+import pytest
+from playwright.sync_api import Browser, Locator, Page, Route, expect
+from webtest_support import RELATED_BUTTONS, StubRasa
+from widget_steps import (
+    LOG,
+    STORAGE_PREFIX,
+    ask,
+    bot_messages,
+    open_chat,
+    sender_id,
+    stored_state,
+    user_messages,
+    wait_for_answer,
+)
+
+from assistant.settings import get_settings
 from assistant.topics import TOPIC_TITLES
 from web.chat.topics import WELCOME_TOPIC_KEYS
 
@@ -76,6 +90,118 @@ def test_start_over_begins_a_new_conversation(page: Page, gateway_url: str) -> N
     expect(user_messages(page)).to_have_count(0)
 
 
+# ---- the saved conversation: kept on this device for a while after the last message ----------
+
+
+def set_last_activity(page: Page, hours_ago: float | None) -> None:
+    """Make the stored conversation's last message `hours_ago` old (None: an old-format record
+    without a time, as stored before transcripts expired)."""
+    page.evaluate(
+        """([prefix, hoursAgo]) => {
+            const key = Object.keys(localStorage).find(k => k.startsWith(prefix));
+            const state = JSON.parse(localStorage.getItem(key));
+            if (hoursAgo === null) delete state.lastActivity;
+            else state.lastActivity = Date.now() - hoursAgo * 3600 * 1000;
+            localStorage.setItem(key, JSON.stringify(state));
+        }""",
+        [STORAGE_PREFIX, hours_ago],
+    )
+
+
+def test_the_page_says_how_long_the_chat_is_saved(page: Page, gateway_url: str) -> None:
+    open_chat(page, gateway_url)
+    expect(page.locator(".crs-saved")).to_have_text(
+        "This chat is saved on this device for 24 hours after your last message. Start over clears it."
+    )
+    expect(page.locator("#privacy-heading + p")).to_contain_text("24 hours after your last message")
+
+
+@pytest.mark.parametrize("hours_ago", [25, None], ids=["idle-25h", "no-time"])
+def test_an_idle_conversation_is_deleted_on_load(
+    page: Page, gateway_url: str, hours_ago: float | None
+) -> None:
+    open_chat(page, gateway_url)
+    ask(page, "a private question")
+    old = sender_id(page)
+    set_last_activity(page, hours_ago)
+    page.reload()
+    expect(bot_messages(page)).to_have_count(1)  # the welcome only
+    expect(user_messages(page)).to_have_count(0)
+    expect(page.locator(LOG)).not_to_contain_text("a private question")
+    assert stored_state(page) is None
+    ask(page, "a new question")
+    state = stored_state(page)
+    assert state is not None and state["sender"] != old
+    assert [e["text"] for e in state["transcript"] if e["role"] == "user"] == ["a new question"]
+
+
+def test_a_recent_conversation_is_kept(page: Page, gateway_url: str) -> None:
+    open_chat(page, gateway_url)
+    ask(page, "a recent question")
+    sender = sender_id(page)
+    set_last_activity(page, 23)
+    page.reload()
+    expect(user_messages(page)).to_have_text(["You said: a recent question"])
+    assert sender_id(page) == sender
+    # A new message restarts the clock.
+    ask(page, "another question")
+    state = stored_state(page)
+    assert state is not None
+    assert abs(state["lastActivity"] - page.evaluate("Date.now()")) < 60_000
+
+
+def test_the_server_sets_how_long_the_chat_is_saved(
+    page: Page, gateway_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CRS_TRANSCRIPT_TTL_HOURS", "2")
+    open_chat(page, gateway_url)
+    expect(page.locator(".crs-saved")).to_contain_text("saved on this device for 2 hours after")
+    ask(page, "a question")
+    set_last_activity(page, 1)
+    page.reload()
+    expect(user_messages(page)).to_have_count(1)
+    set_last_activity(page, 3)
+    page.reload()
+    expect(user_messages(page)).to_have_count(0)
+    assert stored_state(page) is None
+
+
+def test_a_tab_left_open_clears_an_idle_conversation(page: Page, gateway_url: str) -> None:
+    open_chat(page, gateway_url)
+    ask(page, "a question on a shared tablet")
+    page.clock.set_fixed_time(datetime.now() + timedelta(hours=25))
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+    expect(user_messages(page)).to_have_count(0)
+    expect(bot_messages(page)).to_have_count(1)
+    assert stored_state(page) is None
+
+
+def test_start_over_deletes_the_stored_conversation(page: Page, gateway_url: str) -> None:
+    open_chat(page, gateway_url)
+    ask(page, "a question")
+    state = stored_state(page)
+    assert state is not None and len(state["transcript"]) == 2
+    page.get_by_role("button", name="Start over").click()
+    expect(user_messages(page)).to_have_count(0)
+    assert stored_state(page) is None
+    page.reload()
+    expect(user_messages(page)).to_have_count(0)
+    assert stored_state(page) is None
+
+
+def test_start_over_in_the_floating_widget_deletes_the_stored_conversation(
+    page: Page, gateway_url: str
+) -> None:
+    page.goto(gateway_url + "/static/embed-example.html")
+    page.get_by_role("button", name="Ask about CRS").click()
+    ask(page, "hello from an embedded page")
+    expect(page.locator(".crs-saved")).to_contain_text("24 hours")
+    page.get_by_role("button", name="Start over").click()
+    expect(user_messages(page)).to_have_count(0)
+    assert stored_state(page) is None
+    expect(page.locator(".crs-input")).to_be_focused()
+
+
 def test_html_and_script_are_shown_as_text(page: Page, gateway_url: str) -> None:
     open_chat(page, gateway_url)
     for payload in (XSS_IMG, XSS_SCRIPT):
@@ -135,8 +261,49 @@ def test_error_when_rasa_is_down(page: Page, down_gateway_url: str) -> None:
     open_chat(page, down_gateway_url)
     page.locator(".crs-input").fill("hello")
     page.get_by_role("button", name="Send").click()
-    expect(page.get_by_role("alert")).to_contain_text("care team")
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("cannot be reached")
+    expect(alert).to_contain_text("In an emergency, call 911 now.")
+    expect(alert).to_contain_text("contact your child's care team")
+    expect(alert.get_by_role("link", name="Call 911 (emergency)")).to_have_attribute("href", "tel:911")
     expect(page.locator(".crs-input")).to_have_value("hello")
+    expect(user_messages(page)).to_have_count(0)
+
+
+def test_error_when_the_gateway_returns_502(page: Page, gateway_url: str, stub_rasa: StubRasa) -> None:
+    """A proxy's HTML error page for every API call, /api/config included: the page itself
+    still gives the widget the emergency number and the care team's contact."""
+
+    def bad_gateway(route: Route) -> None:
+        route.fulfill(status=502, content_type="text/html", body="<html><h1>502 Bad Gateway</h1></html>")
+
+    page.route("**/api/**", bad_gateway)
+    open_chat(page, gateway_url)
+    page.locator(".crs-input").fill("my child has a fever")
+    page.locator(".crs-input").press("Enter")
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("In an emergency, call 911 now.")
+    expect(alert).to_contain_text("contact your child's care team: " + get_settings().care_team_contact)
+    expect(alert.get_by_role("link", name="Call 911 (emergency)")).to_have_attribute("href", "tel:911")
+    expect(alert.get_by_role("link", name="Call the care team: +1 555 0100")).to_be_visible()
+    expect(page.locator(".crs-input")).to_have_value("my child has a fever")
+    expect(user_messages(page)).to_have_count(0)
+    assert stub_rasa.received == []
+
+
+def test_text_typed_while_waiting_is_kept_with_the_failed_message(
+    page: Page, gateway_url: str, stub_rasa: StubRasa
+) -> None:
+    open_chat(page, gateway_url)
+    stub_rasa.mode = "slow"  # longer than the gateway waits: a timeout error
+    page.locator(".crs-input").fill("first question")
+    page.locator(".crs-input").press("Enter")
+    expect(page.locator(".crs-panel")).to_have_attribute("aria-busy", "true")
+    page.locator(".crs-input").fill("and a second thought")
+    expect(page.get_by_role("alert")).to_contain_text("taking too long")
+    expect(page.get_by_role("alert")).to_contain_text("In an emergency, call 911 now.")
+    expect(page.locator(".crs-input")).to_have_value("first question\nand a second thought")
+    expect(user_messages(page)).to_have_count(0)
 
 
 def test_empty_message_is_not_sent(page: Page, gateway_url: str, stub_rasa: StubRasa) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from playwright.sync_api import Locator, Page, expect
 
 LOG = ".crs-log"
@@ -41,12 +44,22 @@ def wait_for_answer(page: Page, before: int) -> None:
     )
 
 
-def sender_id(page: Page) -> str:
-    return str(
-        page.evaluate(
-            """() => {
-                const key = Object.keys(localStorage).find(k => k.startsWith("crs-chat:v1:"));
-                return JSON.parse(localStorage.getItem(key)).sender;
-            }"""
-        )
+STORAGE_PREFIX = "crs-chat:v1:"
+
+
+def stored_state(page: Page) -> dict[str, Any] | None:
+    """What the widget keeps in localStorage (its one key), or None when nothing is kept."""
+    raw = page.evaluate(
+        """(prefix) => {
+            const key = Object.keys(localStorage).find(k => k.startsWith(prefix));
+            return key === undefined ? null : localStorage.getItem(key);
+        }""",
+        STORAGE_PREFIX,
     )
+    return None if raw is None else dict(json.loads(raw))
+
+
+def sender_id(page: Page) -> str:
+    """The stored conversation's sender id; "" when nothing is stored (after Start over)."""
+    state = stored_state(page)
+    return str(state["sender"]) if state else ""
