@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, delete, insert, select
 
 from web.console.messages import parse_user
+from web.console.redaction import redact
 from web.console.tables import corrections, events
 
 
@@ -16,7 +17,7 @@ class Correction:
     event_id: int
     sender_id: str
     intent: str
-    text: str  # redacted user text
+    text: str  # user text, always redacted: it is exported for training data
     corrected_by: str
 
 
@@ -62,8 +63,10 @@ def all_corrections(conn: Connection) -> list[Correction]:
              "timestamp": row.timestamp},
             low_confidence=0.0,
         )  # fmt: skip
+        # Redact the raw text whatever kind of message it parsed as: a free-text message
+        # that the NLU took for feedback would otherwise be exported as typed.
         result.append(
-            Correction(row.event_id, row.sender_id, row.intent, message.redacted_text,
+            Correction(row.event_id, row.sender_id, row.intent, redact(message.text),
                        row.corrected_by)
         )  # fmt: skip
     return result
