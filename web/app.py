@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -16,14 +18,31 @@ from web.chat.rasa_client import RasaClient
 from web.chat.ratelimit import ClientRateLimiter
 from web.console.routes import create_console
 from web.errors import install_error_handlers
-from web.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware
+from web.security import (
+    CONSOLE_PREFIX,
+    BodySizeLimitMiddleware,
+    SecurityHeadersMiddleware,
+    TrustedProxies,
+    console_headers,
+    security_headers,
+)
 from web.settings import WebSettings, get_web_settings
 
 STATIC_DIR = Path(__file__).parent / "static"
+REMOVED_SETTINGS = {"CRS_TRUST_PROXY_HEADERS": "CRS_TRUSTED_PROXIES"}
+logger = logging.getLogger(__name__)
+
+
+def _warn_removed_settings() -> None:
+    for old, new in REMOVED_SETTINGS.items():
+        if old in os.environ:
+            logger.warning("%s is no longer read (it trusted any client's header); set %s", old, new)
 
 
 def create_app(settings: WebSettings | None = None) -> FastAPI:
     settings = settings or get_web_settings()
+    _warn_removed_settings()
+    proxies = TrustedProxies(settings.trusted_proxies)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -45,9 +64,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         openapi_url=None,
     )
     app.state.web_settings = settings
-    app.state.rate_limiter = ClientRateLimiter(
-        settings.rate_limit, settings.rate_limit_enabled, settings.trust_proxy_headers
-    )
+    app.state.rate_limiter = ClientRateLimiter(settings.rate_limit, settings.rate_limit_enabled, proxies)
     install_error_handlers(app)
 
     app.include_router(pages.router)
@@ -56,7 +73,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
 
     # Staff console (issue 4): one guarded line mounts it under /console here.
     if settings.console_enabled:
-        app.mount("/console", create_console(settings))
+        app.mount(CONSOLE_PREFIX, create_console(settings))
 
     # Outermost last: body cap before anything reads the body; headers on every response.
     if settings.allowed_origin_list:
@@ -67,5 +84,11 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
             allow_headers=["Content-Type"],
         )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(SecurityHeadersMiddleware, frame_ancestors=settings.frame_ancestors)
+    # One owner of security headers: the page's policy, the console's always unframable.
+    app.add_middleware(
+        SecurityHeadersMiddleware,
+        default=security_headers(settings.frame_ancestors),
+        by_prefix={CONSOLE_PREFIX: console_headers()},
+        trusted_proxies=proxies,
+    )
     return app

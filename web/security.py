@@ -1,11 +1,130 @@
-"""Security headers on every response, and a cap on request body size (pure ASGI)."""
+"""Security headers per path, the client address behind trusted proxies, and a cap
+on request body size (pure ASGI).
+
+This module is the one owner of security headers: the gateway's pages and API get
+`gateway_headers`, the staff console (`/console/*`) always gets `console_headers`
+(never framed, whatever `CRS_FRAME_ANCESTORS` says), and every HTTPS response gets
+HSTS. It is also the one place that decides who the client is (`TrustedProxies`),
+for the chat rate limit, the console's sign-in limit and HTTPS detection.
+"""
 
 from __future__ import annotations
 
+import ipaddress
 import json
+from collections.abc import Iterable, Mapping
 
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+HSTS = "max-age=31536000; includeSubDomains"
+CONSOLE_PREFIX = "/console"
+
+
+# -- who the client is ---------------------------------------------------------
+
+
+def parse_networks(spec: str | Iterable[str]) -> tuple[IPNetwork, ...]:
+    """IPs or CIDRs, comma/space-separated (``"10.0.0.0/8, 192.168.1.5"``).
+
+    Raises ValueError on an entry that is neither.
+    """
+    items = spec.replace(",", " ").split() if isinstance(spec, str) else list(spec)
+    return tuple(ipaddress.ip_network(item.strip(), strict=False) for item in items if item.strip())
+
+
+def parse_address(value: str) -> IPAddress | None:
+    """An IP from a peer or X-Forwarded-For entry (``1.2.3.4``, ``1.2.3.4:80``,
+    ``[::1]:80``, ``::ffff:1.2.3.4``), or None when it is not one."""
+    value = value.strip()
+    if value.startswith("[") and "]" in value:
+        value = value[1 : value.index("]")]
+    elif value.count(":") == 1:
+        value = value.split(":", 1)[0]
+    try:
+        address = ipaddress.ip_address(value)
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        return address.ipv4_mapped
+    return address
+
+
+class TrustedProxies:
+    """The proxies whose X-Forwarded-For / X-Forwarded-Proto headers are believed.
+
+    The client is the direct peer unless the peer is a trusted proxy; then
+    X-Forwarded-For is read from the right, skipping trusted proxies, and the first
+    untrusted address is the client (the right-most address a trusted proxy added;
+    anything to its left was written by the client and is ignored).
+    """
+
+    def __init__(self, spec: str | Iterable[str] = "") -> None:
+        self.networks = parse_networks(spec)
+
+    def __bool__(self) -> bool:
+        return bool(self.networks)
+
+    def trusts(self, value: str | None) -> bool:
+        address = parse_address(value) if value else None
+        return address is not None and any(address in network for network in self.networks)
+
+    def client(self, peer: str | None, forwarded_for: str) -> str:
+        """The client address given the direct peer and the X-Forwarded-For value."""
+        if not self.trusts(peer):
+            return peer or "unknown"
+        hops = [hop.strip() for hop in forwarded_for.split(",") if hop.strip()]
+        for hop in reversed(hops):
+            if not self.trusts(hop):
+                return _normal(hop)
+        return _normal(hops[0]) if hops else peer or "unknown"
+
+    def is_https(self, scheme: str, peer: str | None, forwarded_proto: str) -> bool:
+        """True for an HTTPS request, or one a trusted proxy says came over HTTPS."""
+        if scheme in ("https", "wss"):
+            return True
+        if not self.trusts(peer):
+            return False
+        nearest = forwarded_proto.split(",")[-1].strip().lower()
+        return nearest in ("https", "wss")
+
+
+def _normal(hop: str) -> str:
+    address = parse_address(hop)
+    return str(address) if address is not None else hop[:64]
+
+
+def _peer(scope: Scope) -> str | None:
+    client = scope.get("client")
+    return str(client[0]) if client else None
+
+
+def _joined(headers: Headers, name: str) -> str:
+    return ",".join(headers.getlist(name))
+
+
+def scope_client(scope: Scope, proxies: TrustedProxies) -> str:
+    return proxies.client(_peer(scope), _joined(Headers(scope=scope), "x-forwarded-for"))
+
+
+def scope_is_https(scope: Scope, proxies: TrustedProxies) -> bool:
+    headers = Headers(scope=scope)
+    return proxies.is_https(scope.get("scheme", "http"), _peer(scope), _joined(headers, "x-forwarded-proto"))
+
+
+def client_address(connection: HTTPConnection, proxies: TrustedProxies) -> str:
+    """The client's address for rate limits (see `TrustedProxies.client`)."""
+    return scope_client(connection.scope, proxies)
+
+
+def is_https(connection: HTTPConnection, proxies: TrustedProxies) -> bool:
+    return scope_is_https(connection.scope, proxies)
+
+
+# -- headers -------------------------------------------------------------------
 
 
 def content_security_policy(frame_ancestors: str) -> str:
@@ -26,35 +145,78 @@ def content_security_policy(frame_ancestors: str) -> str:
     )
 
 
+_COMMON = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
 def security_headers(frame_ancestors: str) -> dict[str, str]:
+    """The parents' page, widget files and chat API: framable by `frame_ancestors`."""
+    return {"Content-Security-Policy": content_security_policy(frame_ancestors), **_COMMON}
+
+
+def console_headers() -> dict[str, str]:
+    """The staff console: never framed, never cached, no script at all."""
     return {
-        "Content-Security-Policy": content_security_policy(frame_ancestors),
-        "X-Content-Type-Options": "nosniff",
-        "Referrer-Policy": "no-referrer",
-        "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
-        "Cross-Origin-Opener-Policy": "same-origin",
+        "Content-Security-Policy": (
+            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+            "frame-ancestors 'none'; base-uri 'none'"
+        ),
+        **_COMMON,
+        "X-Frame-Options": "DENY",
+        "Cache-Control": "no-store",
     }
 
 
-class SecurityHeadersMiddleware:
-    """Adds the security headers to every HTTP response, errors included."""
+def _under(path: str, prefix: str) -> bool:
+    return path == prefix or path.startswith(prefix.rstrip("/") + "/")
 
-    def __init__(self, app: ASGIApp, frame_ancestors: str) -> None:
+
+class SecurityHeadersMiddleware:
+    """Adds the path's security headers to every HTTP response, errors included.
+
+    ``default`` applies unless a ``by_prefix`` entry matches the path (longest
+    prefix first); HTTPS responses also get HSTS; `/api/` answers are not cached.
+    The gateway maps ``/console`` to `console_headers`; the console app wraps
+    itself with ``default=console_headers()`` too, so it is safe served alone.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        default: Mapping[str, str],
+        by_prefix: Mapping[str, Mapping[str, str]] | None = None,
+        trusted_proxies: TrustedProxies | None = None,
+    ) -> None:
         self.app = app
-        self.headers = security_headers(frame_ancestors)
+        self.default = dict(default)
+        self.by_prefix = sorted((by_prefix or {}).items(), key=lambda item: -len(item[0]))
+        self.proxies = trusted_proxies or TrustedProxies()
+
+    def headers_for(self, scope: Scope) -> dict[str, str]:
+        path = scope.get("path", "")
+        chosen = next((h for prefix, h in self.by_prefix if _under(path, prefix)), self.default)
+        headers = dict(chosen)
+        if _under(path, "/api"):
+            headers["Cache-Control"] = "no-store"
+        if scope_is_https(scope, self.proxies):
+            headers["Strict-Transport-Security"] = HSTS
+        return headers
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        chosen = self.headers_for(scope)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                for name, value in self.headers.items():
+                for name, value in chosen.items():
                     headers[name] = value
-                if scope["path"].startswith("/api/"):
-                    headers["Cache-Control"] = "no-store"
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

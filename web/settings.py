@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pydantic import Field
+from limits import parse
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from web.security import parse_networks
 
 
 class WebSettings(BaseSettings):
@@ -34,8 +37,10 @@ class WebSettings(BaseSettings):
     # Per-client rate limit on the chat API, in the `limits` library's notation.
     rate_limit: str = "30/minute"
     rate_limit_enabled: bool = True
-    # Use the first X-Forwarded-For address as the client (only behind a trusted proxy).
-    trust_proxy_headers: bool = False
+    # Reverse proxies (IPs or CIDRs, comma/space-separated) whose X-Forwarded-For and
+    # X-Forwarded-Proto are believed; empty: the direct peer is the client. Replaces the
+    # removed CRS_TRUST_PROXY_HEADERS (see web.security.TrustedProxies).
+    trusted_proxies: str = ""
 
     # Embedding: who may frame the page (CSP frame-ancestors) and call the API from
     # another origin (CORS). Space/comma-separated lists of origins.
@@ -49,9 +54,25 @@ class WebSettings(BaseSettings):
     console_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
     console_max_failed_logins: int = Field(default=5, ge=1, le=100)
     console_lockout_minutes: int = Field(default=15, ge=1, le=24 * 60)
-    console_cookie_secure: bool = False  # set true behind HTTPS
+    console_cookie_secure: bool = False  # Secure cookies even on plain HTTP (always on HTTPS)
     console_retention_days: int = Field(default=180, ge=1, le=3650)
+    console_audit_retention_days: int = Field(default=365, ge=1, le=3650)
+    # Sign-in attempts per client address, and password hashes (64 MiB each) at once.
+    console_login_rate_limit: str = "10/minute"
+    console_max_concurrent_hashes: int = Field(default=2, ge=1, le=32)
     console_low_confidence: float = Field(default=0.6, ge=0, le=1)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        parse_networks(value)  # ValueError names the bad entry
+        return value
+
+    @field_validator("rate_limit", "console_login_rate_limit")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        parse(value)
+        return value
 
     @property
     def allowed_origin_list(self) -> list[str]:

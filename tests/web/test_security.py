@@ -77,3 +77,101 @@ def test_embedding_is_configurable(stub_rasa) -> None:  # type: ignore[no-untype
             assert "access-control-allow-origin" not in other.headers
     finally:
         server.stop()
+
+
+# -- the client address and HTTPS behind trusted proxies ----------------------
+
+
+@pytest.mark.parametrize(
+    ("trusted", "peer", "forwarded", "client"),
+    [
+        ("", "198.51.100.7", "203.0.113.1", "198.51.100.7"),  # no proxy trusted: header ignored
+        ("10.0.0.1", "198.51.100.7", "203.0.113.1", "198.51.100.7"),  # peer is not the proxy
+        ("10.0.0.1", "10.0.0.1", "198.51.100.7", "198.51.100.7"),
+        ("10.0.0.1", "10.0.0.1", "203.0.113.1, 198.51.100.7", "198.51.100.7"),  # fake prepended
+        ("10.0.0.1 10.0.0.2", "10.0.0.2", "198.51.100.7, 10.0.0.1", "198.51.100.7"),
+        ("10.0.0.0/8", "10.1.2.3", "198.51.100.7, 10.9.9.9, 10.8.8.8", "198.51.100.7"),
+        ("10.0.0.0/8", "10.1.2.3", "10.7.7.7, 10.8.8.8", "10.7.7.7"),  # all trusted: left-most
+        ("10.0.0.1", "10.0.0.1", "", "10.0.0.1"),  # no header: the proxy itself
+        ("10.0.0.1", "::ffff:10.0.0.1", "198.51.100.7:5555", "198.51.100.7"),
+        ("fd00::/8", "fd00::1", "2001:db8::7, [fd00::2]:443", "2001:db8::7"),
+        ("10.0.0.1", "10.0.0.1", "garbage, 198.51.100.7", "198.51.100.7"),
+    ],
+)
+def test_client_address_walks_x_forwarded_for_from_the_right(
+    trusted: str, peer: str, forwarded: str, client: str
+) -> None:
+    from web.security import TrustedProxies
+
+    assert TrustedProxies(trusted).client(peer, forwarded) == client
+
+
+def test_forwarded_proto_counts_only_from_a_trusted_proxy() -> None:
+    from web.security import TrustedProxies
+
+    proxies = TrustedProxies("10.0.0.1")
+    assert proxies.is_https("https", "198.51.100.7", "")
+    assert not proxies.is_https("http", "198.51.100.7", "https")
+    assert proxies.is_https("http", "10.0.0.1", "https")
+    assert not proxies.is_https("http", "10.0.0.1", "https, http")  # the nearest hop's word
+
+
+def test_bad_trusted_proxy_entries_are_refused() -> None:
+    from web.security import parse_networks
+
+    assert [str(n) for n in parse_networks("10.0.0.1, 192.168.0.0/16 ::1")] == [
+        "10.0.0.1/32", "192.168.0.0/16", "::1/128"
+    ]  # fmt: skip
+    with pytest.raises(ValueError):
+        parse_networks("10.0.0.1, proxy.internal")
+
+
+# -- per-path policies: the console is never framed; HSTS on HTTPS -------------
+
+
+def _gateway_with_console(tmp_path, **overrides: object):  # type: ignore[no-untyped-def]
+    from conftest import gateway_settings
+
+    from web.app import create_app
+    from web.settings import WebSettings
+
+    class Settings(WebSettings):
+        database_url: str  # the console's database (else the tracker store's)
+
+    base = gateway_settings(rasa_url="http://127.0.0.1:1", console_enabled=True, **overrides)
+    settings = Settings(**base.model_dump(), database_url=f"sqlite:///{tmp_path / 'rasa.db'}")
+    return create_app(settings)
+
+
+def test_console_is_never_framed_whatever_frame_ancestors_says(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from starlette.testclient import TestClient
+
+    app = _gateway_with_console(tmp_path, frame_ancestors="https://hospital.example")
+    http = TestClient(app)
+    page = http.get("/")
+    assert "frame-ancestors https://hospital.example" in page.headers["content-security-policy"]
+    for path in ("/console/login", "/console/console.css", "/console/", "/console/nope"):
+        response = http.get(path, follow_redirects=False)
+        csp = response.headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in csp and "hospital.example" not in csp, path
+        assert "script-src" not in csp and "default-src 'none'" in csp, path
+        assert response.headers["x-frame-options"] == "DENY", path
+        assert response.headers["cache-control"] == "no-store", path
+    assert "x-frame-options" not in page.headers
+
+
+def test_hsts_only_on_https(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from starlette.testclient import TestClient
+
+    hsts = "max-age=31536000; includeSubDomains"
+    app = _gateway_with_console(tmp_path, trusted_proxies="10.0.0.1")
+    for path in ("/", "/console/login", "/api/config"):
+        secure = TestClient(app, base_url="https://testserver").get(path)
+        assert secure.headers["strict-transport-security"] == hsts, path
+        plain = TestClient(app).get(path)
+        assert "strict-transport-security" not in plain.headers, path
+    proto = {"X-Forwarded-Proto": "https"}
+    spoofed = TestClient(app, client=("198.51.100.7", 1)).get("/", headers=proto)
+    assert "strict-transport-security" not in spoofed.headers
+    proxied = TestClient(app, client=("10.0.0.1", 1)).get("/", headers=proto)
+    assert proxied.headers["strict-transport-security"] == hsts

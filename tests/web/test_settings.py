@@ -34,3 +34,29 @@ def test_bad_values_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CRS_RASA_TIMEOUT_SECONDS", "-1")
     with pytest.raises(ValidationError):
         WebSettings()
+
+
+def test_security_settings_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("CRS_TRUSTED_PROXIES", "CRS_CONSOLE_LOGIN_RATE_LIMIT", "CRS_CONSOLE_MAX_CONCURRENT_HASHES",
+                 "CRS_CONSOLE_AUDIT_RETENTION_DAYS"):  # fmt: skip
+        monkeypatch.delenv(name, raising=False)
+    settings = WebSettings()
+    assert settings.trusted_proxies == ""
+    assert settings.console_login_rate_limit == "10/minute"
+    assert settings.console_max_concurrent_hashes == 2
+    assert settings.console_audit_retention_days == 365
+
+
+def test_trusted_proxies_replace_trust_proxy_headers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CRS_TRUST_PROXY_HEADERS", "true")
+    monkeypatch.setenv("CRS_TRUSTED_PROXIES", "10.0.0.1, 172.16.0.0/12")
+    settings = WebSettings()
+    assert not hasattr(settings, "trust_proxy_headers")
+    assert settings.trusted_proxies == "10.0.0.1, 172.16.0.0/12"
+    monkeypatch.setenv("CRS_TRUSTED_PROXIES", "nginx")
+    with pytest.raises(ValidationError):
+        WebSettings()
+    monkeypatch.delenv("CRS_TRUSTED_PROXIES")
+    monkeypatch.setenv("CRS_CONSOLE_LOGIN_RATE_LIMIT", "lots")
+    with pytest.raises(ValidationError):
+        WebSettings()

@@ -8,6 +8,7 @@ from limits.strategies import MovingWindowRateLimiter
 from starlette.requests import Request
 
 from web.chat.errors import ChatError
+from web.security import TrustedProxies, client_address
 
 
 def too_many() -> ChatError:
@@ -19,21 +20,22 @@ def too_many() -> ChatError:
 
 
 class ClientRateLimiter:
-    """A moving-window limit per client address; `check` raises ChatError(429)."""
+    """A moving-window limit per client address; `check` raises ChatError(429).
 
-    def __init__(self, rate: str, enabled: bool = True, trust_proxy: bool = False) -> None:
+    The address is the direct peer's, or the one `trusted_proxies` vouch for
+    (see `web.security.TrustedProxies`); a client's own X-Forwarded-For never counts.
+    """
+
+    def __init__(
+        self, rate: str, enabled: bool = True, trusted_proxies: TrustedProxies | None = None
+    ) -> None:
         self.item = parse(rate)
         self.enabled = enabled
-        self.trust_proxy = trust_proxy
+        self.proxies = trusted_proxies or TrustedProxies()
         self._limiter = MovingWindowRateLimiter(MemoryStorage())
 
     def client_key(self, request: Request) -> str:
-        if self.trust_proxy:
-            forwarded = request.headers.get("x-forwarded-for", "")
-            first = forwarded.split(",")[0].strip()
-            if first:
-                return first
-        return request.client.host if request.client else "unknown"
+        return client_address(request, self.proxies)
 
     def check(self, request: Request) -> None:
         if self.enabled and not self._limiter.hit(self.item, "chat", self.client_key(request)):

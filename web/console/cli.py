@@ -1,6 +1,7 @@
 """Console administration: ``python -m web.console.cli <command>``.
 
-Commands: migrate, create-user, disable-user, enable-user, purge-old.
+Commands: migrate, create-user, disable-user, enable-user, purge-old (conversations past
+CRS_CONSOLE_RETENTION_DAYS, audit rows past CRS_CONSOLE_AUDIT_RETENTION_DAYS).
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ import getpass
 import sys
 from collections.abc import Sequence
 
-from web.console import auth, migrate, retention
+from sqlalchemy import Connection
+
+from web.console import audit, auth, migrate, retention
 from web.console.config import ConsoleConfig, load_config
 from web.console.db import make_engine
 
@@ -36,9 +39,21 @@ def _parser() -> argparse.ArgumentParser:
     for name in ("disable-user", "enable-user"):
         command = sub.add_parser(name, help=f"{name.split('-')[0]} a staff account")
         command.add_argument("--username", required=True)
-    purge = sub.add_parser("purge-old", help="delete conversations older than N days")
-    purge.add_argument("--days", type=int, help="default: the configured retention")
+    purge = sub.add_parser("purge-old", help="delete conversations and audit rows past retention")
+    purge.add_argument("--days", type=int, help="conversations; default: the configured retention")
+    purge.add_argument("--audit-days", type=int, help="audit log; default: the configured audit retention")
     return parser
+
+
+def _purge(conn: Connection, args: argparse.Namespace, config: ConsoleConfig) -> None:
+    days = args.days if args.days is not None else config.retention_days
+    audit_days = args.audit_days if args.audit_days is not None else config.audit_retention_days
+    removed = retention.purge_old(conn, days)
+    entries = retention.purge_audit(conn, audit_days)
+    detail = f"conversations={len(removed)} audit_rows={entries} days={days} audit_days={audit_days}"
+    audit.record(conn, audit.NOBODY, "purge", detail=detail)
+    print(f"Deleted {len(removed)} conversation(s) older than {days} days.")
+    print(f"Deleted {entries} audit entries older than {audit_days} days.")
 
 
 def main(argv: Sequence[str] | None = None, config: ConsoleConfig | None = None) -> int:
@@ -60,9 +75,7 @@ def main(argv: Sequence[str] | None = None, config: ConsoleConfig | None = None)
                 auth.set_active(conn, args.username, args.command == "enable-user")
                 print(f"{args.command.split('-')[0].capitalize()}d {args.username!r}.")
             elif args.command == "purge-old":
-                days = args.days if args.days is not None else config.retention_days
-                removed = retention.purge_old(conn, days)
-                print(f"Deleted {len(removed)} conversation(s) older than {days} days.")
+                _purge(conn, args, config)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

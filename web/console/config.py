@@ -14,16 +14,22 @@ class ConsoleConfig:
     session_minutes: int = 480
     idle_minutes: int = 30
     retention_days: int = 180
+    audit_retention_days: int = 365
     low_confidence: float = 0.6
     max_failed_logins: int = 5
     lockout_minutes: int = 15
+    login_rate_limit: str = "10/minute"
+    max_concurrent_hashes: int = 2
     cookie_secure: bool = False
     page_size: int = 25
+    # The gateway's CRS_TRUSTED_PROXIES (see web.security.TrustedProxies).
+    trusted_proxies: str = ""
 
     @classmethod
     def from_settings(cls, settings: Any) -> ConsoleConfig:
-        """From the web settings' ``console_*`` fields; the database URL is the
-        tracker store's (``assistant.settings``) unless ``settings`` has its own."""
+        """From the web settings' ``console_*`` fields and ``trusted_proxies``; the
+        database URL is the tracker store's (``assistant.settings``) unless
+        ``settings`` has its own."""
         from assistant.settings import get_settings
 
         url = getattr(settings, "database_url", None) or get_settings().database_url
@@ -32,15 +38,21 @@ class ConsoleConfig:
             "session_minutes",
             "idle_minutes",
             "retention_days",
+            "audit_retention_days",
             "low_confidence",
             "max_failed_logins",
             "lockout_minutes",
+            "login_rate_limit",
+            "max_concurrent_hashes",
             "cookie_secure",
             "page_size",
         ):
             value = getattr(settings, f"console_{name}", None)
             if value is not None:
                 values[name] = value
+        proxies = getattr(settings, "trusted_proxies", None)
+        if proxies is not None:
+            values["trusted_proxies"] = proxies
         return cls(**values)
 
 

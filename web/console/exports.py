@@ -22,7 +22,12 @@ CSV_COLUMNS = (
     "response_confidence",
     "flags",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Characters a spreadsheet may read as the start of a formula (ASCII and full-width),
+# and the separators a cell may be split on when opened with another delimiter.
+_FORMULA = "=+\\-@\t\r\uff1d\uff0b\uff0d\uff20"
+_SEPARATORS = ";,|\t\r\n"
+_FORMULA_AT_START = re.compile(rf"^\s*[{_FORMULA}]")
+_FORMULA_AFTER_SEPARATOR = re.compile(rf"([{_SEPARATORS}][ ]*)(?=[{_FORMULA}])")
 
 
 def iso(timestamp: float) -> str:
@@ -30,15 +35,18 @@ def iso(timestamp: float) -> str:
 
 
 def _cell(value: object) -> str:
+    """A cell a spreadsheet shows as text: an apostrophe before any formula start,
+    at the beginning and after each separator (``x;=WEBSERVICE(...)``)."""
     text = "" if value is None else str(value)
-    # Spreadsheet formula injection: a leading quote keeps the cell plain text.
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    text = _FORMULA_AFTER_SEPARATOR.sub(r"\1'", text)
+    return "'" + text if _FORMULA_AT_START.match(text) else text
 
 
 def conversations_csv(conversations: Iterable[Conversation]) -> str:
-    """One row per message (user, bot, feedback); user text redacted."""
+    """One row per message (user, bot, feedback); user text redacted; every cell
+    quoted and formula-safe."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL)
     writer.writerow(CSV_COLUMNS)
     for conversation in conversations:
         for m in conversation.messages:

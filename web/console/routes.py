@@ -2,7 +2,9 @@
 
 Every route except the sign-in page and the stylesheet needs a live session;
 every POST needs the session's CSRF token; admin-only routes check the role.
-Database work runs in a worker thread inside one transaction per request.
+Database work runs in a worker thread inside one transaction per request (sign-in:
+short ones around the password check, which runs outside any transaction). Sign-in
+attempts are limited per client address; headers come from `web.security`.
 """
 
 from __future__ import annotations
@@ -14,11 +16,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from limits import parse
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
 from sqlalchemy import Connection, Engine, select
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
-from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
 from starlette.responses import (
     FileResponse,
@@ -37,30 +41,26 @@ from web.console.filters import apply_filters, paginate, parse_filters
 from web.console.messages import FLAGS
 from web.console.tables import events
 from web.console.views import render
+from web.security import SecurityHeadersMiddleware, TrustedProxies, client_address, console_headers, is_https
 
 SESSION_COOKIE = "console_session"
 LOGIN_CSRF_COOKIE = "console_login_csrf"
 STATIC = Path(__file__).resolve().parent / "static"
 Handler = Callable[[Request, Connection, Session, dict[str, str]], Response]
 
-SECURITY_HEADERS = {
-    "Cache-Control": "no-store",
-    "Content-Security-Policy": (
-        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-        "frame-ancestors 'none'; base-uri 'none'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
-}
+TOO_MANY_SIGN_INS = "Too many sign-in attempts from your address. Wait a minute and try again."
 
 
-class _SecurityHeaders(BaseHTTPMiddleware):
-    async def dispatch(self, request: Request, call_next: Any) -> Response:
-        response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers[name] = value
-        return response
+class LoginRateLimiter:
+    """A moving-window limit on sign-in attempts per client address (``limits``)."""
+
+    def __init__(self, rate: str, proxies: TrustedProxies) -> None:
+        self.item = parse(rate)
+        self.proxies = proxies
+        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+
+    def allow(self, request: Request) -> bool:
+        return self._limiter.hit(self.item, "console-login", client_address(request, self.proxies))
 
 
 def _base(request: Request) -> str:
@@ -139,16 +139,27 @@ def _page(request: Request, session: Session, name: str, **context: Any) -> Resp
 # -- sign-in ---------------------------------------------------------------
 
 
-def _set_cookie(request: Request, response: Response, name: str, value: str, age: int) -> None:
+def _secure(request: Request) -> bool:
+    """Cookies are Secure on HTTPS (directly or via a trusted proxy) or when configured."""
     config, _ = _state(request)
+    return config.cookie_secure or is_https(request, request.app.state.proxies)
+
+
+def _set_cookie(request: Request, response: Response, name: str, value: str, age: int) -> None:
     response.set_cookie(
         name,
         value,
         max_age=age,
         path=_base(request) or "/",
         httponly=True,
-        secure=config.cookie_secure,
+        secure=_secure(request),
         samesite="strict",
+    )
+
+
+def _delete_cookie(request: Request, response: Response, name: str) -> None:
+    response.delete_cookie(
+        name, path=_base(request) or "/", httponly=True, secure=_secure(request), samesite="strict"
     )
 
 
@@ -169,32 +180,37 @@ async def login_page(request: Request) -> Response:
     return _login_form(request)
 
 
+def _sign_in(request: Request, username: str, password: str) -> str | None:
+    """A new session token, or None; audited without anything the person typed."""
+    config, engine = _state(request)
+    try:
+        user = auth.authenticate(engine, username, password, config)
+    except auth.AuthError as error:
+        target = "" if error.user_id is None else f"user:{error.user_id}"
+        with engine.begin() as conn:
+            audit.record(conn, audit.NOBODY, "login_failed", target)
+        return None
+    with engine.begin() as conn:
+        audit.record(conn, user.username, "login", f"user:{user.id}")
+        return auth.start_session(conn, user, config)
+
+
 async def login(request: Request) -> Response:
+    if not request.app.state.login_limiter.allow(request):
+        return _login_form(request, TOO_MANY_SIGN_INS, status=429)
     async with request.form(max_files=0, max_fields=10) as data:
         form = {k: v for k, v in data.items() if isinstance(v, str)}
     if not auth.csrf_ok(request.cookies.get(LOGIN_CSRF_COOKIE, ""), form.get("csrf_token")):
         return PlainTextResponse("Invalid or missing CSRF token.", 403)
     username = form.get("username", "").strip()[:64]
     password = form.get("password", "")[:1024]
-
-    def run() -> str | None:
-        config, engine = _state(request)
-        with engine.begin() as conn:
-            try:
-                user = auth.authenticate(conn, username, password, config)
-            except auth.AuthError as error:
-                audit.record(conn, username or "-", "login_failed")
-                return "!" + str(error)
-            audit.record(conn, user.username, "login")
-            return auth.start_session(conn, user, config)
-
-    result = await run_in_threadpool(run)
-    if result is None or result.startswith("!"):
-        return _login_form(request, (result or "!Sign-in failed.")[1:], status=401)
+    token = await run_in_threadpool(_sign_in, request, username, password)
+    if token is None:
+        return _login_form(request, auth.SIGN_IN_FAILED, status=401)
     config, _ = _state(request)
     response = RedirectResponse(f"{_base(request)}/", 303)
-    _set_cookie(request, response, SESSION_COOKIE, result, config.session_minutes * 60)
-    response.delete_cookie(LOGIN_CSRF_COOKIE, path=_base(request) or "/")
+    _set_cookie(request, response, SESSION_COOKIE, token, config.session_minutes * 60)
+    _delete_cookie(request, response, LOGIN_CSRF_COOKIE)
     return response
 
 
@@ -203,7 +219,7 @@ def logout(request: Request, conn: Connection, session: Session, form: dict) -> 
     auth.end_session(conn, request.cookies.get(SESSION_COOKIE))
     audit.record(conn, session.user.username, "logout")
     response = RedirectResponse(f"{_base(request)}/login", 303)
-    response.delete_cookie(SESSION_COOKIE, path=_base(request) or "/")
+    _delete_cookie(request, response, SESSION_COOKIE)
     return response
 
 
@@ -226,7 +242,7 @@ def conversation_list(request: Request, conn: Connection, session: Session, form
     config, _ = _state(request)
     filters, found = _filtered(request, conn)
     page = paginate(found, filters.page, config.page_size)
-    audit.record(conn, session.user.username, "view_list", detail=filters.query_string())
+    audit.record(conn, session.user.username, "view_list", detail=audit.filter_names(request.query_params))
     return _page(
         request, session, "list.html", page=page, filters=filters, flags=FLAGS,
         topics=_faq_keys(request), quote=quote,
@@ -280,13 +296,13 @@ def tag(request: Request, conn: Connection, session: Session, form: dict) -> Res
     value = form.get("tag", "")
     if form.get("remove") == "1":
         reviews.remove_tag(conn, sender_id, value)
-        audit.record(conn, session.user.username, "remove_tag", sender_id, value)
+        audit.record(conn, session.user.username, "remove_tag", sender_id)
         return _back(request, sender_id)
     try:
         value = reviews.add_tag(conn, sender_id, value, session.user.username)
     except ValueError as error:
         return _back(request, sender_id, str(error))
-    audit.record(conn, session.user.username, "add_tag", sender_id, value)
+    audit.record(conn, session.user.username, "add_tag", sender_id)
     return _back(request, sender_id)
 
 
@@ -345,11 +361,9 @@ def reveal(request: Request, conn: Connection, session: Session, form: dict) -> 
 
 @protected()
 def export_csv(request: Request, conn: Connection, session: Session, form: dict) -> Response:
-    filters, found = _filtered(request, conn)
-    audit.record(
-        conn, session.user.username, "export_csv", detail=f"{filters.query_string(page='')}"
-        f" conversations={len(found)}"
-    )  # fmt: skip
+    _, found = _filtered(request, conn)
+    names = audit.filter_names(request.query_params)
+    audit.record(conn, session.user.username, "export_csv", detail=f"{names} conversations={len(found)}")
     return Response(
         exports.conversations_csv(found),
         media_type="text/csv; charset=utf-8",
@@ -414,8 +428,12 @@ def create_console(settings: Any = None, engine: Engine | None = None) -> Starle
         config = load_config()
     else:
         config = ConsoleConfig.from_settings(settings)
-    app = Starlette(routes=ROUTES, middleware=[Middleware(_SecurityHeaders)])
+    proxies = TrustedProxies(config.trusted_proxies)
+    headers = Middleware(SecurityHeadersMiddleware, default=console_headers(), trusted_proxies=proxies)
+    app = Starlette(routes=ROUTES, middleware=[headers])
     app.state.config = config
     app.state.engine = engine or make_engine(config.database_url)
     app.state.choices = None
+    app.state.proxies = proxies
+    app.state.login_limiter = LoginRateLimiter(config.login_rate_limit, proxies)
     return app

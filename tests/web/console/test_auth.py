@@ -1,33 +1,160 @@
+import re
+import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import select, update
+from starlette.testclient import TestClient
 
-from tests.web.console.conftest import PASSWORD
+from tests.web.console.conftest import PASSWORD, csrf_of
 from web.console import auth
 from web.console.config import ConsoleConfig
 from web.console.tables import sessions
 from web.console.tables import users as users_table
 
 
-def test_password_is_hashed_with_argon2(engine, users) -> None:
+class SpyHasher:
+    """Wraps the real argon2 hasher: counts verifications and how many run at once."""
+
+    def __init__(self, real, pause: float = 0.0) -> None:  # noqa: ANN001
+        self.real = real
+        self.pause = pause
+        self.hashes: list[str] = []
+        self.running = 0
+        self.most_at_once = 0
+        self._lock = threading.Lock()
+
+    def verify(self, stored: str, password: str) -> bool:
+        with self._lock:
+            self.hashes.append(stored)
+            self.running += 1
+            self.most_at_once = max(self.most_at_once, self.running)
+        try:
+            if self.pause:
+                time.sleep(self.pause)  # widen the window in which hashes overlap
+            return self.real.verify(stored, password)
+        finally:
+            with self._lock:
+                self.running -= 1
+
+    def real_checks(self) -> int:
+        """Verifications against a stored password (not the dummy hash)."""
+        return sum(h != auth._DUMMY_HASH for h in self.hashes)
+
+    def __getattr__(self, name: str):  # noqa: ANN204 - hash, check_needs_rehash...
+        return getattr(self.real, name)
+
+
+@pytest.fixture
+def spy(monkeypatch: pytest.MonkeyPatch) -> SpyHasher:
+    hasher = SpyHasher(auth._hasher)
+    monkeypatch.setattr(auth, "_hasher", hasher)
+    return hasher
+
+
+def _sign_in(app, username: str, password: str, address: str = "198.51.100.7"):  # noqa: ANN001, ANN202
+    """One sign-in through the HTTP form, from ``address``."""
+    client = TestClient(app, client=(address, 40000))
+    token = csrf_of(client.get("/login").text)
+    data = {"username": username, "password": password, "csrf_token": token}
+    return client.post("/login", data=data, follow_redirects=False)
+
+
+def _message(response) -> str:  # noqa: ANN001
+    found = re.search(r'class="errors" role="alert">([^<]*)<', response.text)
+    assert found, response.text
+    return found.group(1)
+
+
+def _in_parallel(count: int, task: Callable[[int], object]) -> list[object]:
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(task, range(count)))
+
+
+def _failed_logins(engine, username: str) -> int:  # noqa: ANN001
+    with engine.begin() as conn:
+        query = select(users_table.c.failed_logins).where(users_table.c.username == username)
+        return conn.execute(query).scalar_one()
+
+
+def test_password_is_hashed_with_argon2(engine, users) -> None:  # noqa: ANN001
     with engine.begin() as conn:
         stored = conn.execute(select(users_table.c.password_hash)).scalars().all()
     assert all(h.startswith("$argon2id$") and PASSWORD not in h for h in stored)
 
 
-def test_lockout_after_repeated_failures(engine, users, config: ConsoleConfig) -> None:
+def test_lockout_after_repeated_failures(engine, users, config: ConsoleConfig) -> None:  # noqa: ANN001
     for _ in range(config.max_failed_logins):
-        with engine.begin() as conn, pytest.raises(auth.AuthError):
-            auth.authenticate(conn, "rex", "wrong password!", config)
-    with engine.begin() as conn, pytest.raises(auth.AuthError, match="Too many"):
-        auth.authenticate(conn, "rex", PASSWORD, config)
+        with pytest.raises(auth.AuthError):
+            auth.authenticate(engine, "rex", "wrong password!", config)
+    with pytest.raises(auth.AuthError, match="Wrong username or password"):
+        auth.authenticate(engine, "rex", PASSWORD, config)
     with engine.begin() as conn:
         conn.execute(update(users_table).values(locked_until=time.time() - 1))
-        assert auth.authenticate(conn, "rex", PASSWORD, config).username == "rex"
+    assert auth.authenticate(engine, "rex", PASSWORD, config).username == "rex"
+    assert _failed_logins(engine, "rex") == 0
 
 
-def test_sessions_expire_and_end(engine, users, config: ConsoleConfig) -> None:
+def test_an_expired_lockout_starts_a_new_count(engine, users, config: ConsoleConfig) -> None:  # noqa: ANN001
+    with engine.begin() as conn:
+        conn.execute(update(users_table).values(failed_logins=9, locked_until=time.time() - 1))
+    with pytest.raises(auth.AuthError):
+        auth.authenticate(engine, "rex", "wrong password!", config)
+    assert _failed_logins(engine, "rex") == 1
+    assert auth.authenticate(engine, "rex", PASSWORD, config).username == "rex"
+
+
+def test_parallel_wrong_guesses_are_all_counted_and_lock_the_account(app, users, engine, spy) -> None:  # noqa: ANN001
+    guesses = 30
+    limit = app.state.config.max_failed_logins
+    # Each guess from its own address, so the per-address sign-in limit stays out of the way.
+    statuses = _in_parallel(
+        guesses, lambda n: _sign_in(app, "rex", f"wrong guess {n}", f"198.51.100.{n + 1}").status_code
+    )
+    assert statuses == [401] * guesses
+    assert _failed_logins(engine, "rex") == guesses
+    assert spy.real_checks() <= limit  # the rest were refused before the password was checked
+    assert len(spy.hashes) == guesses  # ...but did the same work (the dummy hash)
+    assert _sign_in(app, "rex", PASSWORD, "203.0.113.1").status_code == 401  # locked
+    assert _sign_in(app, "ada", PASSWORD, "203.0.113.2").status_code == 303  # other accounts work
+
+
+def test_every_refusal_has_the_same_message_and_one_verification(app, users, engine, spy) -> None:  # noqa: ANN001
+    with engine.begin() as conn:
+        auth.create_user(conn, "dora", PASSWORD, "reviewer")
+        auth.create_user(conn, "lock", PASSWORD, "reviewer")
+        auth.set_active(conn, "dora", False)
+        conn.execute(update(users_table).where(users_table.c.username == "lock")
+                     .values(failed_logins=5, locked_until=time.time() + 600))  # fmt: skip
+    cases = {
+        "unknown user": ("nobody", PASSWORD),
+        "wrong password": ("rex", "not the password"),
+        "disabled account": ("dora", PASSWORD),
+        "locked account, right password": ("lock", PASSWORD),
+        "locked account, wrong password": ("lock", "not the password"),
+    }
+    messages = {}
+    for number, (case, (username, password)) in enumerate(cases.items()):
+        before = len(spy.hashes)
+        response = _sign_in(app, username, password, f"198.51.100.{number + 1}")
+        assert response.status_code == 401, case
+        assert len(spy.hashes) - before == 1, case
+        messages[case] = _message(response)
+    assert len(set(messages.values())) == 1, messages
+    assert auth.SIGN_IN_FAILED in messages.values()
+
+
+def test_at_most_n_password_hashes_run_at_once(app, users, engine, spy) -> None:  # noqa: ANN001
+    spy.pause = 0.05
+    _in_parallel(8, lambda n: _sign_in(app, ("ada", "rex", "ghost")[n % 3], "wrong!", f"198.51.100.{n + 1}"))
+    assert len(spy.hashes) == 8
+    assert 1 <= spy.most_at_once <= 2  # the default CRS_CONSOLE_MAX_CONCURRENT_HASHES
+    assert app.state.config.max_concurrent_hashes == 2
+
+
+def test_sessions_expire_and_end(engine, users, config: ConsoleConfig) -> None:  # noqa: ANN001
     with engine.begin() as conn:
         token = auth.start_session(conn, users["reviewer"], config)
         assert auth.load_session(conn, token, config).user.username == "rex"
@@ -42,16 +169,16 @@ def test_sessions_expire_and_end(engine, users, config: ConsoleConfig) -> None:
         assert auth.load_session(conn, token, config) is None
 
 
-def test_disabled_user_cannot_sign_in_and_loses_sessions(engine, users, config) -> None:
+def test_disabled_user_cannot_sign_in_and_loses_sessions(engine, users, config) -> None:  # noqa: ANN001
     with engine.begin() as conn:
         token = auth.start_session(conn, users["reviewer"], config)
         auth.set_active(conn, "rex", False)
         assert auth.load_session(conn, token, config) is None
-        with pytest.raises(auth.AuthError):
-            auth.authenticate(conn, "rex", PASSWORD, config)
+    with pytest.raises(auth.AuthError):
+        auth.authenticate(engine, "rex", PASSWORD, config)
 
 
-def test_create_user_validation(engine, users) -> None:
+def test_create_user_validation(engine, users) -> None:  # noqa: ANN001
     with engine.begin() as conn:
         for args in (("x", "short", "admin"), ("x", PASSWORD, "root"),
                      ("bad name;", PASSWORD, "admin"), ("rex", PASSWORD, "admin")):  # fmt: skip

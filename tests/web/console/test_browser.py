@@ -76,6 +76,6 @@ def test_sign_in_filter_urgent_open_mark_reviewed_export_csv(console_url: str, t
         target = tmp_path / "export.csv"
         download_info.value.save_as(target)
         text = target.read_text(encoding="utf-8")
-        assert text.startswith("conversation_id,time,sender,text")
+        assert text.startswith('"conversation_id","time","sender","text"')
         assert "urgent-1" in text and "faq-1" not in text and "555-123" not in text
         browser.close()

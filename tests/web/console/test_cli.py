@@ -1,12 +1,13 @@
 import io
+import time
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from tests.web.console.conftest import PASSWORD
 from web.console import cli
 from web.console.config import ConsoleConfig
-from web.console.tables import users
+from web.console.tables import audit_log, users
 
 
 def test_create_disable_enable_purge(database_url: str, engine, monkeypatch, capsys) -> None:  # noqa: ANN001
@@ -32,3 +33,20 @@ def test_errors_are_reported_not_raised(database_url: str, monkeypatch, capsys) 
     assert cli.main(["disable-user", "--username", "ghost"], config) == 2
     with pytest.raises(SystemExit):
         cli.main(["create-user", "--username", "x", "--role", "root"], config)
+
+
+def test_purge_old_applies_the_audit_retention(database_url: str, engine, capsys) -> None:  # noqa: ANN001
+    now = time.time()
+    with engine.begin() as conn:
+        for age_days, action in ((400, "view_list"), (10, "login")):
+            conn.execute(insert(audit_log).values(at=now - age_days * 86400, username="ada",
+                                                  action=action, target="", detail=""))  # fmt: skip
+    config = ConsoleConfig(database_url)  # audit retention: 365 days by default
+    assert cli.main(["purge-old"], config) == 0
+    assert "Deleted 1 audit entries older than 365 days" in capsys.readouterr().out
+    with engine.begin() as conn:
+        actions = conn.execute(select(audit_log.c.action).order_by(audit_log.c.id)).scalars().all()
+    assert actions == ["login", "purge"]
+    assert cli.main(["purge-old", "--audit-days", "5"], config) == 0
+    with engine.begin() as conn:
+        assert "login" not in conn.execute(select(audit_log.c.action)).scalars().all()

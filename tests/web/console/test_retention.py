@@ -1,10 +1,10 @@
 import time
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from tests.web.console import rasa_rows
 from web.console import retention, reviews
-from web.console.tables import events, notes
+from web.console.tables import audit_log, events, notes
 
 
 def test_purge_old_removes_old_conversations_and_their_console_data(engine) -> None:
@@ -21,3 +21,14 @@ def test_purge_old_removes_old_conversations_and_their_console_data(engine) -> N
         senders = conn.execute(select(events.c.sender_id).distinct()).scalars().all()
         assert senders == ["new"]
         assert conn.execute(select(func.count()).select_from(notes)).scalar_one() == 0
+
+
+def test_purge_audit_keeps_only_the_audit_retention(engine) -> None:  # noqa: ANN001
+    now = time.time()
+    with engine.begin() as conn:
+        for age_days in (400, 366, 364, 1):
+            conn.execute(insert(audit_log).values(at=now - age_days * 86400, username="ada",
+                                                  action="view_list", target="", detail=""))  # fmt: skip
+        assert retention.purge_audit(conn, 365, now=now) == 2
+        ages = sorted(round((now - at) / 86400) for at in conn.execute(select(audit_log.c.at)).scalars())
+    assert ages == [1, 364]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -173,12 +174,123 @@ def test_injection_in_every_filter_and_field_changes_nothing(
     assert "<script>alert" not in admin_client.get("/audit").text
 
 
-def test_console_is_mounted_only_when_enabled(database_url: str) -> None:
+def _mounted_console(database_url: str, **settings: object) -> tuple[Any, TestClient]:
+    """The gateway with its console on the fixture's database (never var/rasa.db)."""
+    from starlette.routing import Mount
+
     from web.app import create_app
     from web.settings import WebSettings
 
-    on = TestClient(create_app(WebSettings(console_enabled=True)))
+    class Settings(WebSettings):
+        database_url: str
+
+    app = create_app(Settings(database_url=database_url, **settings))  # type: ignore[arg-type]
+    console = next((r.app for r in app.routes if isinstance(r, Mount) and r.path == "/console"), None)
+    return console, TestClient(app)
+
+
+def test_console_is_mounted_only_when_enabled(database_url: str) -> None:
+    console, on = _mounted_console(database_url, console_enabled=True)
+    assert console.state.engine.url.render_as_string(hide_password=False) == database_url
+    on.cookies.set("console_session", "forged-token")  # looked up in the database
     assert on.get("/console/", follow_redirects=False).status_code == 303
-    off = TestClient(create_app(WebSettings(console_enabled=False)))
+    console, off = _mounted_console(database_url, console_enabled=False)
+    assert console is None
     assert off.get("/console/", follow_redirects=False).status_code == 404
     assert off.get("/console/login").status_code == 404
+
+
+# -- sign-in limit per address, cookies, audit without typed text -------------
+
+
+def _attempt(client: TestClient, username: str, password: str, forwarded: str | None = None):  # noqa: ANN202
+    token = csrf_of(client.get("/login").text)
+    data = {"username": username, "password": password, "csrf_token": token}
+    headers = {"X-Forwarded-For": forwarded} if forwarded else {}
+    return client.post("/login", data=data, headers=headers, follow_redirects=False)
+
+
+def test_sign_in_attempts_are_limited_per_address(app, users) -> None:  # noqa: ANN001
+    attacker = TestClient(app, client=("198.51.100.7", 40000))
+    statuses = [_attempt(attacker, "ada", f"guess {n}").status_code for n in range(10)]
+    assert statuses == [401] * 10
+    refused = _attempt(attacker, "ada", PASSWORD)  # even the right password: wait first
+    assert refused.status_code == 429 and "Too many sign-in attempts" in refused.text
+    nurse = TestClient(app, client=("198.51.100.8", 40000))
+    assert _attempt(nurse, "rex", PASSWORD).status_code == 303
+
+
+def test_sign_in_limit_uses_the_trusted_proxy_address(config, engine, users) -> None:  # noqa: ANN001
+    from dataclasses import replace
+
+    from web.console.routes import create_console
+
+    app = create_console(replace(config, trusted_proxies="10.0.0.1", login_rate_limit="3/minute"), engine)
+    proxy = TestClient(app, client=("10.0.0.1", 40000))
+    for n in range(3):  # a fake address prepended by the client changes nothing
+        assert _attempt(proxy, "ada", "nope", f"203.0.113.{n}, 198.51.100.7").status_code == 401
+    assert _attempt(proxy, "ada", PASSWORD, "198.51.100.7").status_code == 429
+    assert _attempt(proxy, "ada", PASSWORD, "198.51.100.8").status_code == 303
+    direct = TestClient(app, client=("198.51.100.9", 40000))  # not a proxy: its header is ignored
+    for _ in range(3):
+        _attempt(direct, "ada", "nope", "198.51.100.10")
+    assert _attempt(direct, "ada", PASSWORD, "198.51.100.11").status_code == 429
+
+
+def _cookie_lines(response) -> list[str]:  # noqa: ANN001
+    return response.headers.get_list("set-cookie")
+
+
+def test_cookies_are_secure_on_https_or_when_configured(config, engine, users) -> None:  # noqa: ANN001
+    from dataclasses import replace
+
+    from web.console.routes import create_console
+
+    def login_cookies(app, base_url: str = "http://testserver", **client: object) -> list[str]:  # noqa: ANN001
+        http = TestClient(app, base_url=base_url, **client)  # type: ignore[arg-type]
+        page = http.get("/login")
+        signed_in = _attempt(http, "ada", PASSWORD)
+        assert signed_in.status_code == 303
+        return _cookie_lines(page) + _cookie_lines(signed_in)
+
+    secure = login_cookies(create_console(config, engine), "https://testserver")
+    assert secure and all("secure" in c.lower() for c in secure), secure
+    plain_app = create_console(replace(config, trusted_proxies="10.0.0.1"), engine)
+    plain = login_cookies(plain_app)
+    assert plain and not any("secure" in c.lower() for c in plain), plain
+    https = {"X-Forwarded-Proto": "https"}
+    proxied = TestClient(plain_app, client=("10.0.0.1", 1)).get("/login", headers=https)
+    assert "secure" in _cookie_lines(proxied)[0].lower()
+    spoofed = TestClient(plain_app, client=("198.51.100.7", 1)).get("/login", headers=https)
+    assert "secure" not in _cookie_lines(spoofed)[0].lower()
+    forced = TestClient(create_console(replace(config, cookie_secure=True), engine)).get("/login")
+    assert "secure" in _cookie_lines(forced)[0].lower()  # on plain HTTP too
+
+
+def _audit_rows(engine) -> list[tuple[str, str, str, str]]:  # noqa: ANN001
+    with engine.begin() as conn:
+        query = select(audit_log.c.username, audit_log.c.action, audit_log.c.target, audit_log.c.detail)
+        return [tuple(row) for row in conn.execute(query.order_by(audit_log.c.id))]
+
+
+def test_audit_rows_hold_no_text_typed_by_staff_or_attackers(app, users, samples, engine) -> None:  # noqa: ANN001
+    typed = ["my-password-typed-as-username", "liam seizure", "private tag words", "2024-02-03"]
+    client = TestClient(app)
+    _attempt(client, typed[0], PASSWORD)
+    _attempt(client, "ada", "wrong password typed")
+    assert _attempt(client, "ada", PASSWORD).status_code == 303
+    client.get("/", params={"q": typed[1], "date_from": typed[3], "flag": "urgent"})
+    client.get("/export.csv", params={"q": typed[1]})
+    token = csrf_of(client.get("/conversations/faq-1").text)
+    client.post("/tags", data={"csrf_token": token, "sender_id": "faq-1", "tag": typed[2]})
+    client.post("/tags", data={"csrf_token": token, "sender_id": "faq-1", "tag": typed[2], "remove": "1"})
+    rows = _audit_rows(engine)
+    text = repr(rows)
+    for value in typed + ["wrong password typed", PASSWORD]:
+        assert value not in text, value
+    failed = [r for r in rows if r[1] == "login_failed"]
+    assert failed == [("-", "login_failed", "", ""), ("-", "login_failed", f"user:{users['admin'].id}", "")]
+    assert ("ada", "view_list", "", "filters=date_from,flag,q") in rows
+    exports = [r for r in rows if r[:3] == ("ada", "export_csv", "")]
+    assert exports and exports[0][3].startswith("filters=q conversations=")
+    assert ("ada", "add_tag", "faq-1", "") in rows and ("ada", "remove_tag", "faq-1", "") in rows
