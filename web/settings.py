@@ -23,6 +23,9 @@ class WebSettings(BaseSettings):
 
     rasa_url: str = "http://127.0.0.1:5005"
     console_enabled: bool = True
+    # The console's own database role (its tables; SELECT only on Rasa's events). Empty:
+    # CRS_DATABASE_URL, Rasa's, as on a laptop. See deploy/README.md.
+    console_database_url: str = ""
     gateway_host: str = "127.0.0.1"
     gateway_port: int = 8000
 
@@ -48,6 +51,8 @@ class WebSettings(BaseSettings):
     allowed_origins: str = ""
 
     page_title: str = "CRS questions: a helper for parents"
+    # How long the widget keeps a conversation on the parent's device after the last message.
+    transcript_ttl_hours: int = Field(default=24, ge=1, le=24 * 30)
 
     # Staff console (web/console): sessions, sign-in lockout, retention, flags.
     console_session_minutes: int = Field(default=480, ge=5, le=7 * 24 * 60)

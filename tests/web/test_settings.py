@@ -60,3 +60,27 @@ def test_trusted_proxies_replace_trust_proxy_headers(monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("CRS_CONSOLE_LOGIN_RATE_LIMIT", "lots")
     with pytest.raises(ValidationError):
         WebSettings()
+
+
+def test_the_console_can_have_its_own_database_role(monkeypatch: pytest.MonkeyPatch) -> None:
+    from web.console.config import ConsoleConfig
+
+    monkeypatch.setenv("CRS_DATABASE_URL", "postgresql://rasa@db/crs")
+    monkeypatch.delenv("CRS_CONSOLE_DATABASE_URL", raising=False)
+    from assistant import settings as shared
+
+    shared.get_settings.cache_clear()
+    try:
+        assert ConsoleConfig.from_settings(WebSettings()).database_url == "postgresql://rasa@db/crs"
+        monkeypatch.setenv("CRS_CONSOLE_DATABASE_URL", "postgresql://console@db/crs")
+        assert ConsoleConfig.from_settings(WebSettings()).database_url == "postgresql://console@db/crs"
+    finally:
+        shared.get_settings.cache_clear()
+
+
+def test_transcript_lifetime_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CRS_TRANSCRIPT_TTL_HOURS", raising=False)
+    assert WebSettings().transcript_ttl_hours == 24
+    monkeypatch.setenv("CRS_TRANSCRIPT_TTL_HOURS", "0")
+    with pytest.raises(ValidationError):
+        WebSettings()

@@ -72,6 +72,7 @@ async def config(request: Request) -> dict[str, Any]:
         "care_team_phone": shared.care_team_phone,
         "emergency_number": shared.emergency_number,
         "max_message_chars": settings.max_message_chars,
+        "transcript_ttl_hours": settings.transcript_ttl_hours,
         "welcome_buttons": welcome_buttons(),
     }
 

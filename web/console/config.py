@@ -28,11 +28,16 @@ class ConsoleConfig:
     @classmethod
     def from_settings(cls, settings: Any) -> ConsoleConfig:
         """From the web settings' ``console_*`` fields and ``trusted_proxies``; the
-        database URL is the tracker store's (``assistant.settings``) unless
-        ``settings`` has its own."""
+        database URL is ``console_database_url`` (CRS_CONSOLE_DATABASE_URL: the console's
+        own database role, read-only on Rasa's events) or else the tracker store's
+        (``assistant.settings``)."""
         from assistant.settings import get_settings
 
-        url = getattr(settings, "database_url", None) or get_settings().database_url
+        url = (
+            getattr(settings, "console_database_url", None)
+            or getattr(settings, "database_url", None)
+            or get_settings().database_url
+        )
         values: dict[str, Any] = {"database_url": url}
         for name in (
             "session_minutes",

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from conftest import gateway_settings
 from playwright.sync_api import Browser, Locator, Page, Route, expect
-from webtest_support import RELATED_BUTTONS, StubRasa
+from webtest_support import RELATED_BUTTONS, ServerThread, StubRasa
 from widget_steps import (
     LOG,
     STORAGE_PREFIX,
@@ -21,6 +22,7 @@ from widget_steps import (
 
 from assistant.settings import get_settings
 from assistant.topics import TOPIC_TITLES
+from web.app import create_app
 from web.chat.topics import WELCOME_TOPIC_KEYS
 
 XSS_IMG = '<img src=x onerror="window.__xss=1;alert(1)">'
@@ -150,10 +152,16 @@ def test_a_recent_conversation_is_kept(page: Page, gateway_url: str) -> None:
     assert abs(state["lastActivity"] - page.evaluate("Date.now()")) < 60_000
 
 
-def test_the_server_sets_how_long_the_chat_is_saved(
-    page: Page, gateway_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("CRS_TRANSCRIPT_TTL_HOURS", "2")
+def test_the_server_sets_how_long_the_chat_is_saved(page: Page, stub_rasa: StubRasa) -> None:
+    settings = gateway_settings(rasa_url=stub_rasa.url, transcript_ttl_hours=2)  # type: ignore[attr-defined]
+    server = ServerThread(create_app(settings)).start()
+    try:
+        _saved_for_two_hours(page, server.url)
+    finally:
+        server.stop()
+
+
+def _saved_for_two_hours(page: Page, gateway_url: str) -> None:
     open_chat(page, gateway_url)
     expect(page.locator(".crs-saved")).to_contain_text("saved on this device for 2 hours after")
     ask(page, "a question")
