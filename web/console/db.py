@@ -7,8 +7,15 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 
 
+def driver_url(url: str) -> str:
+    """``postgresql://`` (the URL Rasa's SQLAlchemy 1.4 reads with psycopg2) names psycopg2
+    for the console too: SQLAlchemy 2.1 would otherwise pick psycopg 3, not installed."""
+    return "postgresql+psycopg2://" + url[len("postgresql://") :] if url.startswith("postgresql://") else url
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite gets a busy timeout since Rasa writes concurrently."""
+    url = driver_url(url)
     kwargs: dict[str, Any] = {"pool_pre_ping": True}
     is_sqlite = url.startswith("sqlite")
     if is_sqlite:
