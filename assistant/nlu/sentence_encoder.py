@@ -16,33 +16,16 @@ Run `python -m assistant.nlu.sentence_encoder` to check the files.
 
 from __future__ import annotations
 
-import hashlib
-import importlib.util
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import List, Sequence
 
 import numpy as np
 
+from assistant.packaged_files import PackagedFile, PackagedFileError
+
 DIMENSIONS = 384
 MAX_TOKENS = 128
-
-
-@dataclass(frozen=True)
-class PackagedFile:
-    """A file inside an installed wheel, with the sha256 it must have."""
-
-    package: str
-    relative_path: str
-    sha256: str
-
-    def path(self) -> Path:
-        """Where the file is installed, found without importing the package."""
-        spec = importlib.util.find_spec(self.package)
-        if spec is None or not spec.submodule_search_locations:
-            raise EncoderFilesError(f"The package {self.package!r} is not installed; run scripts/setup.sh.")
-        return Path(list(spec.submodule_search_locations)[0]) / self.relative_path
 
 
 MODEL_FILE = PackagedFile(
@@ -57,27 +40,13 @@ TOKENIZER_FILE = PackagedFile(
 )
 
 
-class EncoderFilesError(RuntimeError):
-    """The encoder's files are missing or are not the ones this project was built with."""
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+# The errors and checks of `assistant.packaged_files`, under the names this module's users know.
+EncoderFilesError = PackagedFileError
 
 
 def verified_path(packaged: PackagedFile) -> Path:
     """The file's path, after checking that its sha256 is the expected one."""
-    path = packaged.path()
-    if not path.is_file():
-        raise EncoderFilesError(f"{path} is missing; reinstall with scripts/setup.sh.")
-    actual = sha256_of(path)
-    if actual != packaged.sha256:
-        raise EncoderFilesError(f"{path} has sha256 {actual}, expected {packaged.sha256}.")
-    return path
+    return packaged.verified_path()
 
 
 class SentenceEncoder:

@@ -6,8 +6,6 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from assistant import settings as settings_module
-
 
 def make_tracker(
     intent: str = "faq",
@@ -37,13 +35,3 @@ def make_tracker(
 def dispatcher() -> CollectingDispatcher:
     return CollectingDispatcher()
 
-
-@pytest.fixture(autouse=True)
-def deployment_settings(monkeypatch: pytest.MonkeyPatch):
-    """Each test sees a known deployment: a care-team phone and a non-US emergency number."""
-    monkeypatch.setenv("CRS_CARE_TEAM_PHONE", "+1 555 0100")
-    monkeypatch.setenv("CRS_EMERGENCY_NUMBER", "112")
-    monkeypatch.delenv("CRS_CARE_TEAM_CONTACT", raising=False)
-    settings_module.get_settings.cache_clear()
-    yield
-    settings_module.get_settings.cache_clear()

@@ -12,9 +12,9 @@ from assistant.nlu.sentence_encoder import (
     EncoderFilesError,
     PackagedFile,
     SentenceEncoder,
-    sha256_of,
     verified_path,
 )
+from assistant.packaged_files import sha256_of
 
 
 @pytest.fixture(scope="module")

@@ -21,54 +21,38 @@ Run ``python -m web.console.name_lists`` to check the files.
 
 from __future__ import annotations
 
-import hashlib
-import importlib.util
 import json
 import threading
 from dataclasses import dataclass
-from pathlib import Path
+
+from assistant.packaged_files import PackagedFile, PackagedFileError
 
 PACKAGE = "philter_ucsf"
 REQUIREMENT = "philter-ucsf==1.0.3"
 
 
-class NameListsError(RuntimeError):
-    """The name lists are missing or are not the ones this project was built with."""
-
-
-@dataclass(frozen=True)
-class PackagedFile:
-    """A data file inside an installed package, with the sha256 it must have."""
-
-    package: str
-    relative_path: str
-    sha256: str
-
-    def path(self) -> Path:
-        """Where the file is installed, found without importing the package."""
-        spec = importlib.util.find_spec(self.package)
-        if spec is None or not spec.submodule_search_locations:
-            raise NameListsError(
-                f"The package {self.package!r} is not installed: pip install {REQUIREMENT} "
-                "(it is in web/requirements.txt)."
-            )
-        return Path(list(spec.submodule_search_locations)[0]) / self.relative_path
+# Missing, unreadable or changed lists (see `assistant.packaged_files`).
+NameListsError = PackagedFileError
+INSTALL_HINT = f"reinstall {REQUIREMENT} (it is in web/requirements.txt)"
 
 
 FIRST_NAMES_FILE = PackagedFile(
     PACKAGE,
     "filters/blacklists/firstnames_minus_fps.json",
     "37a2cfd4281c5c8fe60a4a73b02dffa172fdf78ccade85397224d4bc5f9dded8",
+    INSTALL_HINT,
 )
 LAST_NAMES_FILE = PackagedFile(
     PACKAGE,
     "filters/blacklists/lastnames_minus_fps.json",
     "ab647c453611c5ce7bef7b1dde9ceee23ec3c079bf54d4d4f3271f8bae425b19",
+    INSTALL_HINT,
 )
 COMMON_WORDS_FILE = PackagedFile(
     PACKAGE,
     "filters/whitelists/whitelist_plus_fps_091718_nonames.json",
     "b2b7425b3d126361ee34069c9d115e8d61b637548d079d6aa1e6c0b13cf15c76",
+    INSTALL_HINT,
 )
 FILES = (FIRST_NAMES_FILE, LAST_NAMES_FILE, COMMON_WORDS_FILE)
 
@@ -82,27 +66,9 @@ class WordLists:
     common_words: frozenset[str]
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def verified_bytes(packaged: PackagedFile) -> bytes:
     """The file's content, after checking that its sha256 is the expected one."""
-    path = packaged.path()
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise NameListsError(f"{path} cannot be read ({error}); reinstall {REQUIREMENT}.") from error
-    actual = hashlib.sha256(data).hexdigest()
-    if actual != packaged.sha256:
-        raise NameListsError(
-            f"{path} has sha256 {actual}, expected {packaged.sha256}; reinstall {REQUIREMENT}."
-        )
-    return data
+    return packaged.verified_bytes()
 
 
 def _words(packaged: PackagedFile) -> frozenset[str]:

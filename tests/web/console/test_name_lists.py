@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from assistant.packaged_files import sha256_of
 from web.console import name_lists
-from web.console.name_lists import FILES, NameListsError, PackagedFile, sha256_of, verified_bytes
+from web.console.name_lists import FILES, NameListsError, PackagedFile, verified_bytes
 
 ROOT = Path(__file__).resolve().parents[3]
 
