@@ -1,4 +1,4 @@
-"""The FAQ topics of the contract (`../shared/faq-topics.md`) and their button titles.
+"""The FAQ topics of the contract (`medical-source/faq-topics.md`) and their button titles.
 
 The titles are short questions a parent can tap when the bot is unsure what they
 meant (see `actions/fallback.py`). Each title is also a training example of its

@@ -12,8 +12,9 @@ import yaml
 from assistant.settings import DEFAULT_CARE_TEAM_CONTACT
 
 ROOT = Path(__file__).resolve().parent.parent
-ARTICLE = ROOT.parent / "shared" / "seeds" / "000_a9651febf63a43ee.txt"
-CONTRACT = ROOT.parent / "shared" / "faq-topics.md"
+SOURCE = ROOT / "medical-source"
+ARTICLE = SOURCE / "crs-article.txt"
+CONTRACT = SOURCE / "faq-topics.md"
 DEFAULT_SLOTS = {
     "care_team_contact": DEFAULT_CARE_TEAM_CONTACT,
     "emergency_number": "911",

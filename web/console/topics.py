@@ -8,7 +8,7 @@ import yaml
 
 from assistant.settings import PROJECT_ROOT
 
-# The contract's keys (../shared/faq-topics.md), used when domain.yml is absent.
+# The contract's keys (medical-source/faq-topics.md), used when domain.yml is absent.
 CONTRACT_KEYS = (
     "what_is_crs", "what_are_cytokines", "when_does_crs_start", "recovery_time",
     "monitoring_period", "symptoms_general", "symptoms_heart", "symptoms_brain",
