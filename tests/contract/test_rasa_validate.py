@@ -2,13 +2,17 @@
 
 import os
 import subprocess
+import sys
+from pathlib import Path
 
 from tests.helpers import ROOT
+
+RASA = Path(sys.executable).parent / "rasa"  # the environment running the tests
 
 
 def test_rasa_data_validate_fails_on_no_warning():
     result = subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "rasa"), "data", "validate", "--fail-on-warnings"],
+        [str(RASA), "data", "validate", "--fail-on-warnings"],
         cwd=ROOT,
         capture_output=True,
         text=True,
