@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
+from assistant.names import FEEDBACK_ENTITY, FEEDBACK_VALUES
 from assistant.topics import RETRIEVAL_INTENT, TOPIC_TITLES, topic_title
 
-FEEDBACK_ENTITY = "feedback_value"
-FEEDBACK_VALUES = ("up", "down")
 DEFAULT_TOPICS = ("what_is_crs", "symptoms_general", "when_to_call")
 MAX_TOPIC_BUTTONS = 3
 MIN_TOPIC_CONFIDENCE = 0.05

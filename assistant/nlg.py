@@ -21,17 +21,22 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from assistant.names import CARE_TEAM_SLOT, EMERGENCY_SLOT, RED_FLAGS_KEY, URGENCY_SLOT
+from assistant.names import (
+    CARE_TEAM_SLOT,
+    EMERGENCY_LEVEL,
+    EMERGENCY_SLOT,
+    RED_FLAGS_KEY,
+    URGENCY_SLOT,
+    URGENT_LEVEL,
+)
 from assistant.settings import Settings, get_settings
-
-EMERGENCY = "emergency"
-URGENT = "urgent"
 
 
 def urgency_level(parse_data: Mapping[str, Any]) -> str:
     """ "emergency" when a red flag of the message calls for emergency services, else "urgent"."""
     flags = parse_data.get(RED_FLAGS_KEY) or []
-    return EMERGENCY if any(isinstance(f, Mapping) and f.get("emergency") for f in flags) else URGENT
+    emergency = any(isinstance(f, Mapping) and f.get("emergency") for f in flags)
+    return EMERGENCY_LEVEL if emergency else URGENT_LEVEL
 
 
 def reply_slots(

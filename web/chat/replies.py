@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from assistant.names import EMERGENCY_LEVEL, URGENT_LEVEL_KEY, URGENT_MARKER
 from web.chat.topics import button_intents
 from web.chat.validation import button_payload, button_title
 from web.settings import WebSettings
@@ -66,9 +67,9 @@ def _buttons(raw: Any, max_chars: int, intents: Collection[str]) -> list[Button]
 
 def _urgent_marker(custom: Any) -> UrgentLevel | None:
     """The urgency level of a `custom` payload, or None if it is not an urgent marker."""
-    if not isinstance(custom, dict) or custom.get("urgent") is not True:
+    if not isinstance(custom, dict) or custom.get(URGENT_MARKER) is not True:
         return None
-    return "emergency" if custom.get("level") == "emergency" else "urgent"
+    return "emergency" if custom.get(URGENT_LEVEL_KEY) == EMERGENCY_LEVEL else "urgent"
 
 
 def shape_replies(

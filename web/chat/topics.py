@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from assistant.names import SMALL_TALK_INTENTS
 from assistant.topics import RETRIEVAL_INTENT, topic_title
 from web.console.topics import faq_keys
 
@@ -17,7 +18,7 @@ WELCOME_TOPIC_KEYS = ("what_is_crs", "symptoms_general", "when_to_call", "recove
 # Intents other than `faq/<key>` that a button may send as `/<intent>`: small talk only.
 # Never feedback (it has its own endpoint), urgent reports, out_of_scope or Rasa's own
 # intents such as /restart and /session_start.
-CONVERSATION_INTENTS = ("greet", "goodbye", "thank", "bot_challenge", "what_can_you_do")
+CONVERSATION_INTENTS = SMALL_TALK_INTENTS
 
 
 def welcome_buttons() -> list[dict[str, str]]:

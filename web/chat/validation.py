@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Collection
 
+from assistant import names
 from web.chat.errors import ChatError, bad_request
 
 SENDER_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
@@ -14,7 +15,6 @@ MESSAGE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 # intent command, which a parent must never be able to inject.
 _LEADING_COMMAND = re.compile(r"^[\s/]+")
 _WHITESPACE_RUN = re.compile(r"[ \t]+")
-FEEDBACK_VALUES = ("up", "down")
 # A button's intent payload: "/intent" or "/faq/<key>", with no entities, confidence or rest.
 _INTENT_PAYLOAD = re.compile(r"/([a-z][a-z0-9_]*(?:/[a-z0-9_]+)?)")
 MAX_BUTTON_TITLE_CHARS = 120
@@ -108,11 +108,11 @@ def check_message_id(message_id: str | None) -> str | None:
 
 
 def check_feedback_value(value: str) -> str:
-    if value not in FEEDBACK_VALUES:
+    if value not in names.FEEDBACK_VALUES:
         raise bad_request("invalid_feedback", "Feedback must be 'up' or 'down'.")
     return value
 
 
 def feedback_command(value: str) -> str:
     """The intent message the gateway itself sends to Rasa for a thumb."""
-    return f'/feedback{{"feedback_value":"{check_feedback_value(value)}"}}'
+    return names.feedback_command(check_feedback_value(value))

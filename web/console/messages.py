@@ -11,7 +11,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.names import LEGACY_URGENT_ACTION, URGENT_RESPONSE
+from assistant.names import (
+    FALLBACK_ACTIONS,
+    FALLBACK_INTENT,
+    FEEDBACK_ENTITY,
+    FEEDBACK_INTENT,
+    LEGACY_URGENT_ACTION,
+    OUT_OF_SCOPE_INTENT,
+    URGENT_INTENT,
+    URGENT_RESPONSE,
+    feedback_command_value,
+)
+from assistant.names import FAQ_INTENT as RETRIEVAL_INTENT
 from web.console.redaction import redact
 
 URGENT = "urgent"
@@ -26,15 +37,9 @@ FLAG_LABELS = {
     THUMBS_DOWN: "thumbs down",
 }
 
-URGENT_INTENT = "report_urgent_symptom"
 # The urgent reply, and the custom action that gave it in conversations stored before it
 # moved into the Rasa process (assistant/nlg.py).
 URGENT_ACTIONS = frozenset({URGENT_RESPONSE, LEGACY_URGENT_ACTION})
-FALLBACK_INTENT = "nlu_fallback"
-FALLBACK_ACTIONS = frozenset({"action_two_stage_fallback", "action_default_fallback"})
-OUT_OF_SCOPE_INTENT = "out_of_scope"
-FEEDBACK_INTENT = "feedback"
-RETRIEVAL_INTENT = "faq"
 EVENT_TYPES = ("user", "bot", "action")
 
 
@@ -90,13 +95,9 @@ def _number(value: Any) -> float | None:
 
 def _feedback_value(text: str, parse_data: Mapping[str, Any]) -> str | None:
     for entity in parse_data.get("entities") or []:
-        if isinstance(entity, Mapping) and entity.get("entity") == "feedback_value":
+        if isinstance(entity, Mapping) and entity.get("entity") == FEEDBACK_ENTITY:
             return str(entity.get("value"))
-    if text.startswith("/feedback{"):
-        payload = _load(text[len("/feedback") :])
-        if "feedback_value" in payload:
-            return str(payload["feedback_value"])
-    return None
+    return feedback_command_value(text)
 
 
 def parse_user(row: Mapping[str, Any], low_confidence: float) -> Message:

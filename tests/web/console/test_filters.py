@@ -4,9 +4,9 @@ from tests.web.console.rasa_rows import action, bot, user
 from web.console.conversations import Conversation
 from web.console.filters import apply_filters, paginate, parse_filters
 from web.console.messages import build_messages
-from web.console.topics import CONTRACT_KEYS
+from assistant.topics import TOPIC_TITLES
 
-TOPICS = list(CONTRACT_KEYS)
+TOPICS = list(TOPIC_TITLES)
 DAY = 86400.0
 T0 = 1_700_000_000.0  # 2023-11-14
 
