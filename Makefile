@@ -29,6 +29,8 @@ bench:   ## project vs Rasa's default config, one run (~20 min): results/bench.m
 scale:   ## 2 Rasa replicas + actions behind nginx, PostgreSQL + Redis (Ctrl-C stops)
 	scripts/scale.sh
 
-lint:    ## ruff on both environments' code
+lint:    ## ruff and mypy on both environments' code
 	.venv/bin/ruff check actions assistant evaluation launcher bench tests --exclude tests/web
 	.venv-web/bin/ruff check web tests/web
+	.venv-web/bin/mypy --python-executable .venv/bin/python --python-version 3.10 actions assistant launcher evaluation bench
+	.venv-web/bin/mypy web

@@ -9,7 +9,7 @@ Feeds the project's spaCy pipeline (`assistant/spacy_pipeline.py`):
 Only terms the article names are listed: no other drugs or brands.
 """
 
-from typing import Dict, List
+from typing import Any, Dict, List
 
 CANONICAL_LEMMAS: Dict[str, str] = {
     # drugs and brands named in the article
@@ -320,7 +320,7 @@ SYMPTOM_TERMS: Dict[str, List[str]] = {
 _CANT = {"NORM": {"IN": ["can", "ca", "cnt", "cannot", "wo", "will", "does", "do", "is"]}}
 _NOT = {"NORM": {"IN": ["not", "n't", "nt"]}, "OP": "?"}
 _OBJ = {"LOWER": {"IN": ["him", "her", "them", "it"]}, "OP": "?"}
-SYMPTOM_TOKEN_PATTERNS: Dict[str, List[List[Dict[str, object]]]] = {
+SYMPTOM_TOKEN_PATTERNS: Dict[str, List[List[Dict[str, Any]]]] = {
     "breathing": [
         [_CANT, _NOT, {"NORM": {"REGEX": "^(breathe|breathing|breth)"}}],
         [

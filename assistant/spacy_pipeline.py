@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, cast
 
 import spacy
 from spacy.language import Language
+from spacy.pipeline import AttributeRuler, EntityRuler
 
 from assistant.medical_terms import (
     CANONICAL_LEMMAS,
@@ -49,12 +50,12 @@ def build_pipeline() -> Language:
     nlp.meta["name"] = PIPELINE_NAME
     nlp.meta["description"] = "CRS FAQ assistant: lookup lemmas + medical entity ruler"
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    ruler = nlp.add_pipe("attribute_ruler")
-    nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "NORM"})
+    ruler = cast(AttributeRuler, nlp.add_pipe("attribute_ruler"))
+    entity_ruler = cast(EntityRuler, nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "NORM"}))
     nlp.initialize()  # loads the lemma lookup table from spacy-lookups-data
     for word, canonical in sorted(CANONICAL_LEMMAS.items()):
         ruler.add(patterns=[[{"LOWER": word}]], attrs={"LEMMA": canonical, "NORM": canonical})
-    nlp.get_pipe("entity_ruler").add_patterns(entity_patterns())
+    entity_ruler.add_patterns(entity_patterns())
     return nlp
 
 

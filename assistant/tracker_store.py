@@ -57,8 +57,9 @@ class SettingsSQLTrackerStore(SQLTrackerStore):
         super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
         # Same engine as Rasa's, plus a liveness check of pooled connections, so a
         # restarted PostgreSQL costs one retry instead of a broken connection.
-        self.engine.dispose()
-        url_object = self.engine.url
+        rasa_engine: sa.engine.Engine = self.engine  # type: ignore[has-type]  # untyped in Rasa
+        rasa_engine.dispose()
+        url_object = rasa_engine.url
         self.engine = sa.create_engine(url_object, pool_pre_ping=True, **create_engine_kwargs(url_object))
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         self.retry_seconds = float(os.environ.get("CRS_DB_RETRY_SECONDS", "5"))
@@ -97,16 +98,16 @@ class SettingsSQLTrackerStore(SQLTrackerStore):
                 return result
 
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
-        parent = super()
-        return await self._retrying("retrieve", lambda: parent.retrieve(sender_id))
+        retrieve = super().retrieve
+        return await self._retrying("retrieve", lambda: retrieve(sender_id))
 
     async def retrieve_full_tracker(self, conversation_id: str) -> Optional[DialogueStateTracker]:
-        parent = super()
-        return await self._retrying("retrieve", lambda: parent.retrieve_full_tracker(conversation_id))
+        retrieve_full = super().retrieve_full_tracker
+        return await self._retrying("retrieve", lambda: retrieve_full(conversation_id))
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        parent = super()
-        await self._retrying("save", lambda: parent.save(tracker))
+        save = super().save
+        await self._retrying("save", lambda: save(tracker))
 
 
 def ensure_sqlite_folder(url: str) -> None:

@@ -44,7 +44,7 @@ SERVING_ENV = {
     "OMP_NUM_THREADS": "1",
     "MALLOC_ARENA_MAX": "2",
 }
-REDIS = {"host": "127.0.0.1", "port": 6379, "db": 1}
+REDIS_HOST, REDIS_PORT, REDIS_DB = "127.0.0.1", 6379, 1
 
 
 def _ms(value: float) -> float:
@@ -134,9 +134,10 @@ def main(argv: Optional[list] = None) -> int:
             print(f"bench:   {seconds:.0f}s", flush=True)
         bots[name]["train_s"] = trained.get(name)
     prefix = f"crsbench{uuid.uuid4().hex[:8]}"
+    two_workers_locks = lock_store_yaml(REDIS_HOST, REDIS_PORT, REDIS_DB, key_prefix=prefix)
     serving = {
         "project": (SERVING_ENV, ""),
-        "project-2w": ({"SANIC_WORKERS": "2", **SERVING_ENV}, lock_store_yaml(**REDIS, key_prefix=prefix)),
+        "project-2w": ({"SANIC_WORKERS": "2", **SERVING_ENV}, two_workers_locks),
         "baseline": ({}, ""),
     }
     for name, (env, extra) in serving.items():
@@ -147,8 +148,8 @@ def main(argv: Optional[list] = None) -> int:
         (work / "partial.json").write_text(json.dumps(bots, indent=2))
     for name in ("project", "baseline"):
         print(f"bench: accuracy and turn breakdown of {name}...", flush=True)
-        bots[name]["accuracy"] = in_process("bench.accuracy", models[name])["accuracy"]  # type: ignore[arg-type]
-        bots[name].update(in_process("bench.breakdown", models[name]))  # type: ignore[arg-type]
+        bots[name]["accuracy"] = in_process("bench.accuracy", models[name])["accuracy"]
+        bots[name].update(in_process("bench.breakdown", models[name]))
     for key in ("train_s", "accuracy", "nlu_p50_ms", "policy_p50_ms"):
         bots["project-2w"][key] = bots["project"].get(key)
     meta["load average at end"] = load_average()

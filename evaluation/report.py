@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Sequence
+from typing import Any, Dict, List, Mapping, Sequence
 
 from evaluation.scoring import LabelFigures, Scored, group_of, tally
 
@@ -35,7 +35,7 @@ def _figures(figures: LabelFigures) -> Dict[str, Any]:
     return data
 
 
-def render(results: Dict[str, Sequence[Scored]]) -> str:
+def render(results: Mapping[str, Sequence[Scored]]) -> str:
     lines: List[str] = []
     for name, scored in results.items():
         lines.append(f"\n=== {name}: {_pct(sum(s.right for s in scored), len(scored))}")

@@ -56,7 +56,7 @@ class Service:
     env: Dict[str, str]
     log_path: Path
     ready: Callable[[Service], bool]
-    process: Optional[subprocess.Popen] = None  # type: ignore[type-arg]
+    process: Optional[subprocess.Popen[bytes]] = None
 
     def launch(self) -> None:
         """Start the process and return at once; it dies with the launcher (Linux).

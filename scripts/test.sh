@@ -25,6 +25,10 @@ echo "==> lint"
 .venv/bin/ruff check actions assistant evaluation launcher bench tests --exclude tests/web
 .venv-web/bin/ruff check web tests/web
 
+echo "==> types (mypy): the Rasa code against .venv's packages, the web code against its own"
+.venv-web/bin/mypy --python-executable .venv/bin/python --python-version 3.10 actions assistant launcher evaluation bench
+.venv-web/bin/mypy web
+
 echo "==> contract, unit and data-validation tests (Rasa environment)"
 .venv/bin/python -m pytest -q tests/contract tests/assistant tests/actions tests/evaluation tests/launcher
 

@@ -38,7 +38,10 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = make_engine(context.config.get_main_option("sqlalchemy.url"))
+    url = context.config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise RuntimeError("no sqlalchemy.url: run the migrations with web.console.migrate")
+    engine = make_engine(url)
     try:
         with engine.connect() as conn:
             _run(conn)
