@@ -1,10 +1,10 @@
 from datetime import date
 
+from assistant.topics import TOPIC_TITLES
 from tests.web.console.rasa_rows import action, bot, user
 from web.console.conversations import Conversation
 from web.console.filters import apply_filters, paginate, parse_filters
 from web.console.messages import build_messages
-from assistant.topics import TOPIC_TITLES
 
 TOPICS = list(TOPIC_TITLES)
 DAY = 86400.0
