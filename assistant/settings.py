@@ -23,6 +23,7 @@ DEFAULT_CARE_TEAM_CONTACT = (
     "call the phone number on your discharge papers, or if you are in the hospital, tell your child's nurse"
 )
 DEFAULT_EMERGENCY_NUMBER = "911"
+DEFAULT_DB_RETRY_SECONDS = 5.0
 # A contact made only of a phone number: digits with spaces, dashes, dots, brackets, a leading +.
 _BARE_PHONE = re.compile(r"\+?[\d\s().-]*\d[\d\s().-]*")
 
@@ -47,6 +48,8 @@ class Settings:
     care_team_phone: Optional[str]
     emergency_number: str
     database_url: str
+    # How long Rasa's tracker store retries a failing database before the parent gets an error.
+    db_retry_seconds: float = DEFAULT_DB_RETRY_SECONDS
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> Settings:
@@ -62,7 +65,21 @@ class Settings:
             care_team_phone=phone,
             emergency_number=emergency,
             database_url=database_url,
+            db_retry_seconds=_seconds(env.get("CRS_DB_RETRY_SECONDS", ""), DEFAULT_DB_RETRY_SECONDS),
         )
+
+
+def _seconds(raw: str, default: float) -> float:
+    """A number of seconds from 0 to 300; ValueError names a bad value."""
+    if not raw.strip():
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"CRS_DB_RETRY_SECONDS must be a number of seconds, not {raw!r}") from None
+    if not 0 <= value <= 300:
+        raise ValueError(f"CRS_DB_RETRY_SECONDS must be from 0 to 300, not {raw!r}")
+    return value
 
 
 @lru_cache(maxsize=1)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import time
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Optional, TypeVar
@@ -62,7 +61,7 @@ class SettingsSQLTrackerStore(SQLTrackerStore):
         url_object = rasa_engine.url
         self.engine = sa.create_engine(url_object, pool_pre_ping=True, **create_engine_kwargs(url_object))
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
-        self.retry_seconds = float(os.environ.get("CRS_DB_RETRY_SECONDS", "5"))
+        self.retry_seconds = get_settings().db_retry_seconds
         HEALTH.ping = self.ping
 
     def ping(self) -> None:

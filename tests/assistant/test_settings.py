@@ -81,3 +81,11 @@ def test_bare_phone_in_contact_wins_over_the_phone_setting():
     settings = Settings.from_env({"CRS_CARE_TEAM_CONTACT": "555-0199", "CRS_CARE_TEAM_PHONE": "555-0100"})
     assert settings.care_team_contact == "call them at 555-0199"
     assert settings.care_team_phone == "555-0100"
+
+
+def test_the_tracker_store_retry_time_is_a_setting_with_bounds():
+    assert Settings.from_env({}).db_retry_seconds == 5.0
+    assert Settings.from_env({"CRS_DB_RETRY_SECONDS": "0.5"}).db_retry_seconds == 0.5
+    for bad in ("soon", "-1", "301"):
+        with pytest.raises(ValueError, match="CRS_DB_RETRY_SECONDS"):
+            Settings.from_env({"CRS_DB_RETRY_SECONDS": bad})
