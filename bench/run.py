@@ -20,7 +20,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Dict, Mapping, Optional, Tuple
 
 from bench.accuracy import holdout_examples
 from bench.configs import write_baseline_config
@@ -30,20 +30,15 @@ from bench.report import table
 from bench.serve import cold_start, rasa_pid, serve
 from bench.train import train
 from launcher.scale import lock_store_yaml
-from launcher.stack import QUIET_ENV, RASA_BIN, ROOT
+from launcher.stack import QUIET_ENV, RASA_BIN, ROOT, SERVING_ENV
 
 RESULTS = ROOT / "results"
-# Serving settings of the project, as in docker-compose.yml, deploy/k8s and
-# launcher/scale.py: one TensorFlow thread (tiny models; Rasa predicts on its event
-# loop) and two glibc malloc arenas instead of one per thread (TensorFlow starts
-# dozens of threads). "project-2w" adds a second Sanic worker (SANIC_WORKERS=2,
-# which Rasa allows only with a shared lock store: the atomic Redis lock store).
-SERVING_ENV = {
-    "TF_INTRA_OP_PARALLELISM_THREADS": "1",
-    "TF_INTER_OP_PARALLELISM_THREADS": "1",
-    "OMP_NUM_THREADS": "1",
-    "MALLOC_ARENA_MAX": "2",
-}
+# The project is measured with its serving settings, the launcher's SERVING_ENV (as in
+# docker-compose.yml and deploy/k8s): one TensorFlow thread (tiny models; Rasa predicts
+# on its event loop) and two glibc malloc arenas instead of one per thread (TensorFlow
+# starts dozens of threads). The baseline gets none of them (Rasa's defaults).
+# "project-2w" adds a second Sanic worker (SANIC_WORKERS=2, which Rasa allows only with
+# a shared lock store: the atomic Redis lock store).
 REDIS_HOST, REDIS_PORT, REDIS_DB = "127.0.0.1", 6379, 1
 
 
@@ -52,10 +47,17 @@ def _ms(value: float) -> float:
 
 
 def measure_bot(
-    name: str, model: Path, work: Path, env: Mapping[str, str], extra: str, texts: list, quick: bool
+    name: str,
+    model: Path,
+    work: Path,
+    env: Mapping[str, str],
+    serving_env: Optional[Mapping[str, str]],
+    extra: str,
+    texts: list,
+    quick: bool,
 ) -> Dict:
     figures: Dict[str, Any] = {}
-    stack = serve(model, work, name, env, extra)
+    stack = serve(model, work, name, env, extra, serving_env)
     try:
         figures["cold_start_s"] = cold_start(stack)
         run_load(stack.rasa_url, texts, users=4, per_user=5)  # warm-up: every code path once
@@ -135,16 +137,16 @@ def main(argv: Optional[list] = None) -> int:
         bots[name]["train_s"] = trained.get(name)
     prefix = f"crsbench{uuid.uuid4().hex[:8]}"
     two_workers_locks = lock_store_yaml(REDIS_HOST, REDIS_PORT, REDIS_DB, key_prefix=prefix)
-    serving = {
-        "project": (SERVING_ENV, ""),
-        "project-2w": ({"SANIC_WORKERS": "2", **SERVING_ENV}, two_workers_locks),
-        "baseline": ({}, ""),
+    serving: Dict[str, Tuple[Dict[str, str], Optional[Mapping[str, str]], str]] = {
+        "project": ({}, SERVING_ENV, ""),
+        "project-2w": ({"SANIC_WORKERS": "2"}, SERVING_ENV, two_workers_locks),
+        "baseline": ({}, None, ""),
     }
-    for name, (env, extra) in serving.items():
+    for name, (env, serving_env, extra) in serving.items():
         print(f"bench: serving and loading {name}...", flush=True)
         model = models["baseline" if name == "baseline" else "project"]
         assert model is not None
-        bots[name].update(measure_bot(name, model, work, env, extra, texts, args.quick))
+        bots[name].update(measure_bot(name, model, work, env, serving_env, extra, texts, args.quick))
         (work / "partial.json").write_text(json.dumps(bots, indent=2))
     for name in ("project", "baseline"):
         print(f"bench: accuracy and turn breakdown of {name}...", flush=True)

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
-import subprocess
 import time
 from pathlib import Path
 from typing import Mapping, Optional
 
 from bench.load import wait_first_reply
-from launcher.stack import ROOT, Stack, StackError, start_stack
+from launcher.stack import Stack, StackError, start_stack
 
 
-def serve(model: Path, work_dir: Path, name: str, env: Mapping[str, str], endpoints_extra: str = "") -> Stack:
-    """Action server started, Rasa prepared (not started) with its own SQLite tracker store."""
+def serve(
+    model: Path,
+    work_dir: Path,
+    name: str,
+    env: Mapping[str, str],
+    endpoints_extra: str = "",
+    serving_env: Optional[Mapping[str, str]] = None,
+) -> Stack:
+    """Action server started, Rasa prepared (not started) with its own SQLite tracker store.
+
+    `serving_env`: the serving settings the bot is measured with; None means Rasa's
+    defaults (none of the launcher's SERVING_ENV).
+    """
     log_dir = work_dir / f"logs-{name}"
     return start_stack(
         database_url=f"sqlite:///{work_dir / f'{name}.db'}",
@@ -22,6 +32,7 @@ def serve(model: Path, work_dir: Path, name: str, env: Mapping[str, str], endpoi
         model=model,
         defer_rasa=True,
         endpoints_extra=endpoints_extra,
+        serving_env=serving_env or {},
     )
 
 
@@ -29,16 +40,7 @@ def cold_start(stack: Stack, timeout: float = 300.0) -> float:
     """Seconds from starting Rasa's process until its first reply to a message."""
     service = stack.services["rasa"]
     start = time.monotonic()
-    with open(service.log_path, "ab") as log:
-        service.process = subprocess.Popen(
-            service.command,
-            cwd=ROOT,
-            env=service.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+    service.launch()
     if not wait_first_reply(stack.rasa_url, timeout):
         raise StackError(f"Rasa gave no reply within {timeout:.0f}s; see {service.log_path}")
     return time.monotonic() - start

@@ -3,6 +3,8 @@ conversations in PostgreSQL (SQL tracker store), Redis as the lock store.
 
     python -m launcher.scale run --replicas 2        # `scripts/scale.sh`; Ctrl-C stops all
 
+`run` creates the PostgreSQL database first if it is missing (`launcher.databases`).
+
 Every process is a child on a loopback port; nginx runs in the foreground with a
 config generated in a temp dir. Used by tests/scale. Standard library only.
 """
@@ -11,7 +13,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
+import sys
 import tempfile
 import threading
 import uuid
@@ -19,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
 
+from launcher.databases import DatabaseError, ensure_database
 from launcher.stack import (
     MODEL,
     QUIET_ENV,
@@ -26,10 +31,10 @@ from launcher.stack import (
     SERVING_ENV,
     Service,
     StackError,
-    _endpoints_file,
-    _http_ok,
     actions_service,
+    endpoints_file,
     free_port,
+    http_ok,
     rasa_service,
 )
 from launcher.supervise import Supervisor, stop_on_signals
@@ -40,47 +45,21 @@ DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/crs_scale"
 # until the lock expires (Rasa's default: 60 s). Ten seconds is plenty for an FAQ turn.
 LOCK_LIFETIME_SECONDS = "10"
 
-NGINX_CONF = """\
-worker_processes 1;
-daemon off;
-pid {dir}/nginx.pid;
-error_log {dir}/nginx-error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-    access_log {dir}/nginx-access.log;
-    client_body_temp_path {dir}/body;
-    proxy_temp_path {dir}/proxy;
-    fastcgi_temp_path {dir}/fastcgi;
-    uwsgi_temp_path {dir}/uwsgi;
-    scgi_temp_path {dir}/scgi;
-    log_format upstream '$remote_addr "$request" $status $upstream_addr $request_time';
-    upstream rasa {{
-{servers}
-        keepalive 32;
-    }}
-    server {{
-        listen 127.0.0.1:{port};
-        access_log {dir}/nginx-upstream.log upstream;
-        location / {{
-            proxy_pass http://rasa;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            # A refused connection (dead replica) goes to the next replica. A POST
-            # already sent is never re-sent (no `non_idempotent`), so no message is
-            # processed twice; its client gets 502 and may retry.
-            proxy_next_upstream error timeout;
-            proxy_connect_timeout 2s;
-            proxy_read_timeout 90s;
-        }}
-    }}
-}}
-"""
+NGINX_TEMPLATE = Path(__file__).with_name("nginx-scale.conf.template")
 
 
 def nginx_config(directory: Path, port: int, upstream_ports: List[int]) -> Path:
+    """NGINX_TEMPLATE filled in for `directory`, nginx on `port`, the replicas on `upstream_ports`."""
     servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;" for p in upstream_ports)
+    values = {"dir": str(directory), "port": str(port), "servers": servers}
+    text = NGINX_TEMPLATE.read_text(encoding="utf-8")
+    for name, value in values.items():
+        text = text.replace(f"@{name}@", value)
+    leftover = re.search(r"@\w+@", text)
+    if leftover:
+        raise StackError(f"{NGINX_TEMPLATE.name}: unknown placeholder {leftover.group()}")
     path = directory / "nginx.conf"
-    path.write_text(NGINX_CONF.format(dir=directory, port=port, servers=servers), encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     return path
 
 
@@ -179,7 +158,7 @@ def start_scale(
         **SERVING_ENV,
         **(extra_env or {}),
     }
-    endpoints = _endpoints_file(
+    endpoints = endpoints_file(
         f"{actions_url}/webhook", log_dir, lock_store_yaml(redis_host, redis_port, redis_db, key_prefix)
     )
     services: Dict[str, Service] = {
@@ -196,7 +175,7 @@ def start_scale(
         [NGINX, "-c", str(config), "-p", str(log_dir)],
         env,
         log_dir / "nginx.log",
-        lambda s: _http_ok(f"http://127.0.0.1:{port}/webhooks/rest/"),
+        lambda s: http_ok(f"http://127.0.0.1:{port}/webhooks/rest/"),
     )
     stack = ScaleStack(
         url=f"http://127.0.0.1:{port}",
@@ -233,6 +212,8 @@ def run(argv: Optional[List[str]] = None) -> int:
     print(f"Starting the action server, {args.replicas} Rasa replicas and nginx...", flush=True)
     stack: Optional[ScaleStack] = None
     try:
+        if ensure_database(args.database_url):
+            print("Created the database (it was missing).", flush=True)
         stack = start_scale(
             replicas=args.replicas,
             database_url=args.database_url,
@@ -248,6 +229,9 @@ def run(argv: Optional[List[str]] = None) -> int:
         print(f"  Logs:                  {log_dir}\n\nPress Ctrl-C to stop.", flush=True)
         Supervisor(stack.services, stack.timeout, log=lambda line: print(line, flush=True)).run()
         return 0
+    except (StackError, DatabaseError) as error:
+        print(f"Could not start: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 0
     finally:

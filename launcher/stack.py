@@ -142,7 +142,8 @@ class Stack:
         self.stop()
 
 
-def _http_ok(url: str) -> bool:
+def http_ok(url: str) -> bool:
+    """True when `url` answers with a status below 500 within two seconds."""
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
             return 200 <= response.status < 500
@@ -165,7 +166,7 @@ def actions_service(env: Dict[str, str], port: int, log_dir: Path) -> Service:
         [str(RASA_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)],
         {**env, "SANIC_HOST": "127.0.0.1"},
         log_dir / "actions.log",
-        lambda s: _http_ok(f"http://127.0.0.1:{port}/health"),
+        lambda s: http_ok(f"http://127.0.0.1:{port}/health"),
     )
 
 
@@ -178,10 +179,11 @@ def rasa_service(
         "--credentials", str(ROOT / "credentials.yml"), "--interface", "127.0.0.1", "--port", str(port),
     ]  # fmt: skip
     # Rasa loads the model before it starts listening, so an answer means ready.
-    return Service(name, command, env, log_path, lambda s: _http_ok(f"http://127.0.0.1:{port}/"))
+    return Service(name, command, env, log_path, lambda s: http_ok(f"http://127.0.0.1:{port}/"))
 
 
-def _endpoints_file(actions_url: str, directory: Path, extra: str = "") -> Path:
+def endpoints_file(actions_url: str, directory: Path, extra: str = "") -> Path:
+    """The project's endpoints.yml written to `directory`, pointing at `actions_url`, `extra` appended."""
     text = (ROOT / "endpoints.yml").read_text(encoding="utf-8")
     path = directory / "endpoints.yml"
     path.write_text(text.replace(DEFAULT_ACTIONS_URL, actions_url) + "\n" + extra, encoding="utf-8")
@@ -201,25 +203,27 @@ def start_stack(
     timeout: float = 240.0,
     defer_rasa: bool = False,
     endpoints_extra: str = "",
+    serving_env: Mapping[str, str] = SERVING_ENV,
 ) -> Stack:
     """Start the stack on free loopback ports (or the given ones) and wait until it answers.
 
     `defer_rasa`: prepare the Rasa service without starting it (the benchmark times
     its cold start). `endpoints_extra`: YAML appended to the generated endpoints.yml
-    (e.g. a `lock_store:` section).
+    (e.g. a `lock_store:` section). `serving_env`: the serving settings (SERVING_ENV;
+    the benchmark passes {} to serve Rasa's defaults).
     """
     if not model.exists():
         raise StackError(f"no trained model at {model}: run `make train`")
     rasa_port = rasa_port or free_port()
     actions_port = actions_port or free_port()
     log_dir = log_dir or Path(tempfile.mkdtemp(prefix="crs-stack-"))
-    env = {**os.environ, **QUIET_ENV, **SERVING_ENV, "PYTHONPATH": str(ROOT), **(extra_env or {})}
+    env = {**os.environ, **QUIET_ENV, **serving_env, "PYTHONPATH": str(ROOT), **(extra_env or {})}
     if database_url:
         env["CRS_DATABASE_URL"] = database_url
     actions_url = f"http://127.0.0.1:{actions_port}"
     rasa_url = f"http://127.0.0.1:{rasa_port}"
     log_dir.mkdir(parents=True, exist_ok=True)
-    endpoints = _endpoints_file(f"{actions_url}/webhook", log_dir, endpoints_extra)
+    endpoints = endpoints_file(f"{actions_url}/webhook", log_dir, endpoints_extra)
 
     services = {
         "actions": actions_service(env, actions_port, log_dir),
@@ -244,7 +248,7 @@ def start_stack(
             ],
             {**env, "CRS_RASA_URL": rasa_url},
             log_dir / "gateway.log",
-            lambda s: _http_ok(f"{gateway_url}/"),
+            lambda s: http_ok(f"{gateway_url}/"),
         )
 
     stack = Stack(rasa_url, actions_url, gateway_url, services, timeout)

@@ -11,16 +11,5 @@ scripts/setup.sh
 scripts/setup_scale.sh
 scripts/train.sh
 url="${CRS_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/crs_scale}"
-.venv/bin/python - "$url" <<'PY'
-import sys
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-url = make_url(sys.argv[1])
-if url.get_backend_name() == "postgresql":
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        if not c.execute(text("SELECT 1 FROM pg_database WHERE datname=:d"), {"d": url.database}).scalar():
-            c.execute(text(f'CREATE DATABASE "{url.database}"'))
-            print(f"created database {url.database}")
-PY
+# launcher.scale creates the database when it is missing (launcher/databases.py).
 exec .venv/bin/python -m launcher.scale run --database-url "$url" "$@"

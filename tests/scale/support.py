@@ -11,6 +11,8 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import sqlalchemy as sa
 
+from launcher.databases import ensure_database
+
 SHARED_POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 
 
@@ -56,12 +58,9 @@ def get_json(url: str, timeout: float = 15) -> Tuple[int, Any]:
 
 def create_database(server_url: str = SHARED_POSTGRES, prefix: str = "crs_scale") -> str:
     """A new, empty database on the server; its URL."""
-    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(f"{server_url}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return f"{server_url}/{name}"
+    url = f"{server_url}/{prefix}_{uuid.uuid4().hex[:10]}"
+    ensure_database(url)
+    return url
 
 
 def drop_database(database_url: str) -> None:

@@ -12,6 +12,7 @@ import uuid
 
 import pytest
 
+from launcher.databases import ensure_database
 from launcher.stack import start_stack
 from tests.scale.own_postgres import OwnPostgres
 from tests.scale.support import count, get_json, post, tracker_events, turns
@@ -25,12 +26,7 @@ def outage(tmp_path_factory):
     server.init()
     server.start()
     try:
-        import sqlalchemy as sa
-
-        admin = sa.create_engine(f"{server.url}/postgres", isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(sa.text("CREATE DATABASE crs"))
-        admin.dispose()
+        ensure_database(f"{server.url}/crs")
         log_dir = tmp_path_factory.mktemp("outage-logs")
         with start_stack(
             database_url=f"{server.url}/crs",

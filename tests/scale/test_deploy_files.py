@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from launcher.databases import ensure_database
 from launcher.scale import NGINX, nginx_config
 from launcher.stack import ROOT, free_port
 
@@ -533,15 +534,14 @@ def test_database_roles_give_rasa_the_console_and_retention_only_what_each_needs
     from psycopg2 import errors
     from rasa.core.tracker_store import SQLTrackerStore
 
-    from tests.scale.own_postgres import OwnPostgres, _bin
+    from tests.scale.own_postgres import OwnPostgres
 
     server = OwnPostgres()
     server.init()
     server.start()
     try:
         base = {**os.environ, "PGHOST": "127.0.0.1", "PGPORT": str(server.port)}
-        done = run([_bin("psql"), "-U", "postgres", "-d", "postgres", "-c", "CREATE DATABASE crs"], env=base)
-        assert done.returncode == 0, done.stderr
+        ensure_database(f"{server.url}/crs")
         env = {
             **base,
             "POSTGRES_USER": "postgres",
