@@ -12,11 +12,13 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
+from assistant.settings import Settings, get_settings
 from web import pages
 from web.chat import routes as chat_routes
 from web.chat.rasa_client import RasaClient
 from web.chat.ratelimit import ClientRateLimiter
-from web.console.routes import create_console
+from web.console.app import create_console
+from web.console.config import ConsoleConfig
 from web.errors import install_error_handlers
 from web.security import (
     CONSOLE_PREFIX,
@@ -25,10 +27,12 @@ from web.security import (
     TrustedProxies,
     console_headers,
     security_headers,
+    widget_module_headers,
 )
 from web.settings import WebSettings, get_web_settings
 
 STATIC_DIR = Path(__file__).parent / "static"
+WIDGET_PREFIX = "/static/widget"
 REMOVED_SETTINGS = {"CRS_TRUST_PROXY_HEADERS": "CRS_TRUSTED_PROXIES"}
 logger = logging.getLogger(__name__)
 
@@ -39,8 +43,13 @@ def _warn_removed_settings() -> None:
             logger.warning("%s is no longer read (it trusted any client's header); set %s", old, new)
 
 
-def create_app(settings: WebSettings | None = None) -> FastAPI:
+def create_app(settings: WebSettings | None = None, shared: Settings | None = None) -> FastAPI:
+    """The gateway. Its configuration is read here, once: `settings` (CRS_* of the web
+    process) and `shared` (the deployment settings shared with the bot), each from the
+    environment when not given. Handlers get them from ``app.state`` through the
+    dependencies in `web.settings`."""
     settings = settings or get_web_settings()
+    shared = shared or get_settings()
     _warn_removed_settings()
     proxies = TrustedProxies(settings.trusted_proxies)
 
@@ -64,6 +73,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         openapi_url=None,
     )
     app.state.web_settings = settings
+    app.state.shared_settings = shared
     app.state.rate_limiter = ClientRateLimiter(settings.rate_limit, settings.rate_limit_enabled, proxies)
     install_error_handlers(app)
 
@@ -73,7 +83,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
 
     # Staff console (issue 4): one guarded line mounts it under /console here.
     if settings.console_enabled:
-        app.mount(CONSOLE_PREFIX, create_console(settings))
+        app.mount(CONSOLE_PREFIX, create_console(ConsoleConfig.from_settings(settings, shared)))
 
     # Outermost last: body cap before anything reads the body; headers on every response.
     if settings.allowed_origin_list:
@@ -88,7 +98,10 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.add_middleware(
         SecurityHeadersMiddleware,
         default=security_headers(settings.frame_ancestors),
-        by_prefix={CONSOLE_PREFIX: console_headers()},
+        by_prefix={
+            CONSOLE_PREFIX: console_headers(),
+            WIDGET_PREFIX: widget_module_headers(settings.frame_ancestors),
+        },
         trusted_proxies=proxies,
     )
     return app

@@ -9,40 +9,43 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from assistant.settings import get_settings
 from web.chat.errors import ChatError, describe_validation_errors, error_body
+from web.settings import get_shared_settings_from_app
 
 log = logging.getLogger(__name__)
 
 
-def _care_team() -> str:
-    return f"Please contact your child's care team: {get_settings().care_team_contact}."
+def _care_team(request: Request) -> str:
+    """The care-team sentence from this app's settings (`create_app`)."""
+    return (
+        f"Please contact your child's care team: {get_shared_settings_from_app(request).care_team_contact}."
+    )
 
 
-def _json(error: ChatError) -> JSONResponse:
-    return JSONResponse(error_body(error, _care_team()), status_code=error.status)
+def _json(request: Request, error: ChatError) -> JSONResponse:
+    return JSONResponse(error_body(error, _care_team(request)), status_code=error.status)
 
 
 async def on_chat_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ChatError)
-    return _json(exc)
+    return _json(request, exc)
 
 
 async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     status, code, message = describe_validation_errors(list(exc.errors()))
-    return _json(ChatError(status=status, code=code, message=message))
+    return _json(request, ChatError(status=status, code=code, message=message))
 
 
 async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     message = {404: "Not found.", 405: "Method not allowed."}.get(exc.status_code, "Request failed.")
-    return _json(ChatError(status=exc.status_code, code=f"http_{exc.status_code}", message=message))
+    return _json(request, ChatError(status=exc.status_code, code=f"http_{exc.status_code}", message=message))
 
 
 async def on_unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unexpected error on %s", request.url.path)
-    return _json(ChatError(status=500, code="internal_error", message="Something went wrong."))
+    return _json(request, ChatError(status=500, code="internal_error", message="Something went wrong."))
 
 
 def install_error_handlers(app: FastAPI) -> None:

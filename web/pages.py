@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from assistant.settings import get_settings
-from web.settings import WebSettings
+from assistant.settings import Settings
+from web.settings import WebSettings, get_shared_settings_from_app, get_web_settings_from_app
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
@@ -29,14 +30,17 @@ router = APIRouter()
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-async def parents_page(request: Request) -> HTMLResponse:
-    web: WebSettings = request.app.state.web_settings
+async def parents_page(
+    request: Request,
+    web: Annotated[WebSettings, Depends(get_web_settings_from_app)],
+    shared: Annotated[Settings, Depends(get_shared_settings_from_app)],
+) -> HTMLResponse:
     return TEMPLATES.TemplateResponse(
         request,
         "index.html",
         {
             "title": web.page_title,
-            "shared": get_settings(),
+            "shared": shared,
             "source_title": SOURCE_TITLE,
             "source_publisher": SOURCE_PUBLISHER,
             "source_reviewed": SOURCE_REVIEWED,

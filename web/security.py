@@ -158,6 +158,13 @@ def security_headers(frame_ancestors: str) -> dict[str, str]:
     return {"Content-Security-Policy": content_security_policy(frame_ancestors), **_COMMON}
 
 
+def widget_module_headers(frame_ancestors: str) -> dict[str, str]:
+    """The widget's ES modules: public files any site may load (browsers fetch module scripts
+    with CORS), so a page embedding the widget always shows it with its emergency text; the
+    chat API itself answers only the origins in CRS_ALLOWED_ORIGINS."""
+    return {**security_headers(frame_ancestors), "Access-Control-Allow-Origin": "*"}
+
+
 def console_headers() -> dict[str, str]:
     """The staff console: never framed, never cached, no script at all."""
     return {

@@ -3,16 +3,23 @@
 Deployment facts shared with the bot (care-team contact, phone, emergency number,
 database URL) live in `assistant.settings`; this object holds only what the web
 process needs on top of them. Defaults run on a laptop.
+
+The web process reads both once, in `web.app.create_app`, which keeps them on
+``app.state``; handlers receive them through the FastAPI dependencies below, never
+from a module-level global. The gateway's host and port (CRS_GATEWAY_HOST/PORT) are not
+here: the launcher (launcher/stack.py) reads them and passes them to uvicorn.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
+from fastapi import Request
 from limits import parse
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from assistant.settings import Settings
 from web.security import parse_networks
 
 
@@ -26,8 +33,6 @@ class WebSettings(BaseSettings):
     # The console's own database role (its tables; SELECT only on Rasa's events). Empty:
     # CRS_DATABASE_URL, Rasa's, as on a laptop. See deploy/README.md.
     console_database_url: str = ""
-    gateway_host: str = "127.0.0.1"
-    gateway_port: int = 8000
 
     # Bounded wait for Rasa: the parent gets an answer or an error within this time.
     rasa_timeout_seconds: float = Field(default=20.0, gt=0, le=120)
@@ -90,5 +95,20 @@ class WebSettings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_web_settings() -> WebSettings:
-    """The process's web settings, read from the environment on first use."""
+    """The process's web settings, read from the environment on first use.
+
+    Only for entry points (`create_app()` without arguments, the console CLI);
+    handlers use `get_web_settings_from_app`."""
     return WebSettings()
+
+
+def get_web_settings_from_app(request: Request) -> WebSettings:
+    """FastAPI dependency: the web settings `create_app` was given."""
+    settings: WebSettings = request.app.state.web_settings
+    return settings
+
+
+def get_shared_settings_from_app(request: Request) -> Settings:
+    """FastAPI dependency: the deployment settings shared with the bot (`assistant.settings`)."""
+    shared: Settings = request.app.state.shared_settings
+    return shared

@@ -1,17 +1,18 @@
-"""Fixtures for the web suite: a stub Rasa and gateways served over real HTTP."""
+"""Fixtures for the web suite: a stub Rasa and gateways served over real HTTP.
+
+Nothing here imports Playwright (the unit tests under chat/ and console/ run without
+it); the browser fixtures are in browser/conftest.py."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 
 # A care-team phone so urgent replies offer both tap-to-call links (read once, below).
 os.environ.setdefault("CRS_CARE_TEAM_PHONE", "+1 555 0100")
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Playwright, sync_playwright
 from webtest_support import ServerThread, StubRasa, closed_port_url
 
 from web.app import create_app
@@ -68,34 +69,3 @@ def down_gateway_url() -> Iterator[str]:
 def client(gateway_url: str) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=gateway_url, timeout=10, trust_env=False) as http:
         yield http
-
-
-# Debian's Chromium driven by Playwright (never `playwright install`). Module-scoped:
-# Playwright's sync API holds an event loop while it runs, so it is stopped between
-# modules; any test module under tests/web may use `browser`.
-CHROMIUM = os.environ.get("CRS_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def playwright_instance() -> Iterator[Playwright]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run scripts/setup_web.sh")
-    with sync_playwright() as playwright:
-        yield playwright
-
-
-@pytest.fixture(scope="module")
-def browser(playwright_instance: Playwright) -> Iterator[Browser]:
-    browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    yield browser
-    browser.close()

@@ -175,3 +175,16 @@ def test_hsts_only_on_https(tmp_path) -> None:  # type: ignore[no-untyped-def]
     assert "strict-transport-security" not in spoofed.headers
     proxied = TestClient(app, client=("10.0.0.1", 1)).get("/", headers=proto)
     assert proxied.headers["strict-transport-security"] == hsts
+
+
+def test_any_site_may_load_the_widget_modules_but_not_call_the_api(client: httpx.Client) -> None:
+    """Module scripts are fetched with CORS: the widget shows on any embedding page (with its
+    emergency text); only the origins in CRS_ALLOWED_ORIGINS may talk to the chat API."""
+    origin = {"Origin": "https://not-allowed.example"}
+    module = client.get("/static/widget/main.js", headers=origin)
+    assert module.status_code == 200
+    assert module.headers["access-control-allow-origin"] == "*"
+    assert "script-src 'self'" in module.headers["content-security-policy"]
+    api = client.post("/api/chat", json={"sender": "parent-0001", "message": "hi"}, headers=origin)
+    assert "access-control-allow-origin" not in api.headers
+    assert "access-control-allow-origin" not in client.get("/", headers=origin).headers

@@ -62,20 +62,42 @@ def test_trusted_proxies_replace_trust_proxy_headers(monkeypatch: pytest.MonkeyP
         WebSettings()
 
 
-def test_the_console_can_have_its_own_database_role(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_console_can_have_its_own_database_role() -> None:
+    from assistant.settings import Settings
     from web.console.config import ConsoleConfig
 
-    monkeypatch.setenv("CRS_DATABASE_URL", "postgresql://rasa@db/crs")
-    monkeypatch.delenv("CRS_CONSOLE_DATABASE_URL", raising=False)
-    from assistant import settings as shared
+    shared = Settings.from_env({"CRS_DATABASE_URL": "postgresql://rasa@db/crs"})
+    assert ConsoleConfig.from_settings(WebSettings(), shared).database_url == "postgresql://rasa@db/crs"
+    own = WebSettings(console_database_url="postgresql://console@db/crs")
+    assert ConsoleConfig.from_settings(own, shared).database_url == "postgresql://console@db/crs"
 
-    shared.get_settings.cache_clear()
-    try:
-        assert ConsoleConfig.from_settings(WebSettings()).database_url == "postgresql://rasa@db/crs"
-        monkeypatch.setenv("CRS_CONSOLE_DATABASE_URL", "postgresql://console@db/crs")
-        assert ConsoleConfig.from_settings(WebSettings()).database_url == "postgresql://console@db/crs"
-    finally:
-        shared.get_settings.cache_clear()
+
+def test_every_console_setting_reaches_the_console() -> None:
+    """Each CRS_CONSOLE_* field is copied by name into ConsoleConfig, none silently dropped."""
+    from dataclasses import fields
+
+    from assistant.settings import Settings
+    from web.console.config import ConsoleConfig
+
+    web = WebSettings(
+        console_session_minutes=60, console_idle_minutes=10, console_max_failed_logins=3,
+        console_lockout_minutes=7, console_cookie_secure=True, console_retention_days=30,
+        console_audit_retention_days=90, console_login_rate_limit="4/minute",
+        console_max_concurrent_hashes=1, console_low_confidence=0.3, trusted_proxies="10.0.0.1",
+    )  # fmt: skip
+    config = ConsoleConfig.from_settings(web, Settings.from_env({}))
+    console_fields = {f.name for f in fields(ConsoleConfig)}
+    for name in WebSettings.model_fields:
+        if name.startswith("console_") and name not in ("console_enabled", "console_database_url"):
+            short = name.removeprefix("console_")
+            assert short in console_fields, name
+            assert getattr(config, short) == getattr(web, name), name
+    assert config.trusted_proxies == "10.0.0.1"
+
+
+def test_the_launcher_reads_the_gateway_address_not_the_web_settings() -> None:
+    assert "gateway_host" not in WebSettings.model_fields
+    assert "gateway_port" not in WebSettings.model_fields
 
 
 def test_transcript_lifetime_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, StrictBool, StrictStr
 
-from assistant.settings import get_settings
+from assistant.settings import Settings
 from web.chat import service
 from web.chat.rasa_client import RasaClient
 from web.chat.ratelimit import ClientRateLimiter
 from web.chat.replies import BotMessage
 from web.chat.topics import welcome_buttons
-from web.settings import WebSettings
+from web.settings import WebSettings, get_shared_settings_from_app, get_web_settings_from_app
 
 router = APIRouter(prefix="/api")
 
@@ -37,14 +37,28 @@ class ChatResponse(BaseModel):
     messages: list[BotMessage]
 
 
-def _state(request: Request) -> tuple[RasaClient, ClientRateLimiter, WebSettings]:
-    state = request.app.state
-    return state.rasa, state.rate_limiter, state.web_settings
+def get_rasa(request: Request) -> RasaClient:
+    """FastAPI dependency: the Rasa client `create_app`'s lifespan opened."""
+    rasa: RasaClient = request.app.state.rasa
+    return rasa
+
+
+def get_rate_limiter(request: Request) -> ClientRateLimiter:
+    """FastAPI dependency: the per-client limit on the chat API."""
+    limiter: ClientRateLimiter = request.app.state.rate_limiter
+    return limiter
+
+
+Web = Annotated[WebSettings, Depends(get_web_settings_from_app)]
+Shared = Annotated[Settings, Depends(get_shared_settings_from_app)]
+Rasa = Annotated[RasaClient, Depends(get_rasa)]
+Limiter = Annotated[ClientRateLimiter, Depends(get_rate_limiter)]
 
 
 @router.post("/chat")
-async def chat(body: ChatRequest, request: Request) -> ChatResponse:
-    rasa, limiter, settings = _state(request)
+async def chat(
+    body: ChatRequest, request: Request, rasa: Rasa, limiter: Limiter, settings: Web
+) -> ChatResponse:
     limiter.check(request)
     messages = await service.ask(
         rasa, body.sender, body.message, settings.max_message_chars, body.quick_reply
@@ -53,8 +67,9 @@ async def chat(body: ChatRequest, request: Request) -> ChatResponse:
 
 
 @router.post("/feedback")
-async def feedback(body: FeedbackRequest, request: Request) -> ChatResponse:
-    rasa, limiter, settings = _state(request)
+async def feedback(
+    body: FeedbackRequest, request: Request, rasa: Rasa, limiter: Limiter, settings: Web
+) -> ChatResponse:
     limiter.check(request)
     messages = await service.give_feedback(
         rasa, body.sender, body.value, body.message_id, settings.max_message_chars
@@ -63,10 +78,8 @@ async def feedback(body: FeedbackRequest, request: Request) -> ChatResponse:
 
 
 @router.get("/config")
-async def config(request: Request) -> dict[str, Any]:
+async def config(settings: Web, shared: Shared) -> dict[str, Any]:
     """What the widget shows besides the bot: contacts, limits and the welcome's buttons."""
-    shared = get_settings()
-    settings: WebSettings = request.app.state.web_settings
     return {
         "care_team_contact": shared.care_team_contact,
         "care_team_phone": shared.care_team_phone,
@@ -78,6 +91,5 @@ async def config(request: Request) -> dict[str, Any]:
 
 
 @router.get("/health")
-async def health(request: Request) -> dict[str, str]:
-    rasa: RasaClient = request.app.state.rasa
+async def health(rasa: Rasa) -> dict[str, str]:
     return {"gateway": "ok", "rasa": "ok" if await rasa.is_up() else "unreachable"}

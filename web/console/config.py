@@ -1,14 +1,21 @@
-"""The console's settings, taken from the web app's settings object."""
+"""The console's view of the web process's settings: a small typed subset, built explicitly.
+
+Nothing here reads the environment: `ConsoleConfig.from_settings` copies named fields of
+`web.settings.WebSettings` (``CRS_CONSOLE_*``, ``CRS_TRUSTED_PROXIES``) and the database
+URL of `assistant.settings.Settings`. Tests build a `ConsoleConfig` directly.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+
+from assistant.settings import Settings, get_settings
+from web.settings import WebSettings, get_web_settings
 
 
 @dataclass(frozen=True)
 class ConsoleConfig:
-    """Everything the console needs; defaults run on a laptop."""
+    """Everything the console needs; defaults run on a laptop (those of `WebSettings`)."""
 
     database_url: str
     session_minutes: int = 480
@@ -21,48 +28,33 @@ class ConsoleConfig:
     login_rate_limit: str = "10/minute"
     max_concurrent_hashes: int = 2
     cookie_secure: bool = False
-    page_size: int = 25
+    page_size: int = 25  # not a setting: rows per page of the conversation list
     # The gateway's CRS_TRUSTED_PROXIES (see web.security.TrustedProxies).
     trusted_proxies: str = ""
 
     @classmethod
-    def from_settings(cls, settings: Any) -> ConsoleConfig:
-        """From the web settings' ``console_*`` fields and ``trusted_proxies``; the
-        database URL is ``console_database_url`` (CRS_CONSOLE_DATABASE_URL: the console's
-        own database role, read-only on Rasa's events) or else the tracker store's
-        (``assistant.settings``)."""
-        from assistant.settings import get_settings
+    def from_settings(cls, web: WebSettings, shared: Settings) -> ConsoleConfig:
+        """The console's settings from the web process's two settings objects.
 
-        url = (
-            getattr(settings, "console_database_url", None)
-            or getattr(settings, "database_url", None)
-            or get_settings().database_url
+        The database URL is CRS_CONSOLE_DATABASE_URL (the console's own database role,
+        read-only on Rasa's events) or else the tracker store's CRS_DATABASE_URL.
+        """
+        return cls(
+            database_url=web.console_database_url or shared.database_url,
+            session_minutes=web.console_session_minutes,
+            idle_minutes=web.console_idle_minutes,
+            retention_days=web.console_retention_days,
+            audit_retention_days=web.console_audit_retention_days,
+            low_confidence=web.console_low_confidence,
+            max_failed_logins=web.console_max_failed_logins,
+            lockout_minutes=web.console_lockout_minutes,
+            login_rate_limit=web.console_login_rate_limit,
+            max_concurrent_hashes=web.console_max_concurrent_hashes,
+            cookie_secure=web.console_cookie_secure,
+            trusted_proxies=web.trusted_proxies,
         )
-        values: dict[str, Any] = {"database_url": url}
-        for name in (
-            "session_minutes",
-            "idle_minutes",
-            "retention_days",
-            "audit_retention_days",
-            "low_confidence",
-            "max_failed_logins",
-            "lockout_minutes",
-            "login_rate_limit",
-            "max_concurrent_hashes",
-            "cookie_secure",
-            "page_size",
-        ):
-            value = getattr(settings, f"console_{name}", None)
-            if value is not None:
-                values[name] = value
-        proxies = getattr(settings, "trusted_proxies", None)
-        if proxies is not None:
-            values["trusted_proxies"] = proxies
-        return cls(**values)
 
 
 def load_config() -> ConsoleConfig:
-    """The console settings of this process (``CRS_CONSOLE_*`` and ``CRS_DATABASE_URL``)."""
-    from web.settings import get_web_settings
-
-    return ConsoleConfig.from_settings(get_web_settings())
+    """For the console CLI, a process of its own: its settings from the environment."""
+    return ConsoleConfig.from_settings(get_web_settings(), get_settings())

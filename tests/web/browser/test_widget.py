@@ -7,6 +7,10 @@ from datetime import datetime, timedelta
 import pytest
 from conftest import gateway_settings
 from playwright.sync_api import Browser, Locator, Page, Route, expect
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+from starlette.routing import Route as StarletteRoute
 from webtest_support import RELATED_BUTTONS, ServerThread, StubRasa
 from widget_steps import (
     LOG,
@@ -352,6 +356,41 @@ def test_embedded_floating_widget_opens_and_closes(page: Page, gateway_url: str)
     page.keyboard.press("Escape")
     expect(page.locator(".crs-panel")).to_be_hidden()
     expect(launcher).to_be_focused()
+
+
+# A hospital's page on another origin: the entry module (or the old classic script tag,
+# which loads it) comes from the gateway with CORS; CRS_ALLOWED_ORIGINS lets it call the API.
+HOSPITAL_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Hospital</title>
+<link rel="icon" href="data:,"></head>
+<body><main><h1>Immunotherapy</h1></main>
+<div id="crs-chat" data-title="Ask about CRS" data-mode="floating"></div>{tag}</body></html>"""
+EMBED_TAGS = {
+    "module": '<script type="module" src="{gateway}/static/widget/main.js"></script>',
+    "old-widget-js": '<script src="{gateway}/static/widget.js" defer></script>',
+}
+
+
+@pytest.mark.parametrize("tag", EMBED_TAGS)
+def test_embedded_on_another_origin(page: Page, stub_rasa: StubRasa, tag: str) -> None:
+    gateway: dict[str, str] = {}
+
+    async def hospital_page(request: Request) -> HTMLResponse:
+        return HTMLResponse(HOSPITAL_PAGE.format(tag=EMBED_TAGS[tag].format(gateway=gateway["url"])))
+
+    hospital = ServerThread(Starlette(routes=[StarletteRoute("/", hospital_page)])).start()
+    settings = gateway_settings(rasa_url=stub_rasa.url, allowed_origins=hospital.url)  # type: ignore[attr-defined]
+    server = ServerThread(create_app(settings)).start()
+    gateway["url"] = server.url
+    try:
+        page.goto(hospital.url + "/")
+        page.get_by_role("button", name="Ask about CRS").click()
+        expect(page.locator(".crs-input")).to_be_focused()
+        answer = ask(page, "asked on the hospital's site")
+        expect(answer).to_contain_text("You asked: asked on the hospital's site")
+        assert page.watch.errors == []  # type: ignore[attr-defined]
+    finally:
+        server.stop()
+        hospital.stop()
 
 
 def test_fits_a_320px_screen(page: Page, gateway_url: str) -> None:

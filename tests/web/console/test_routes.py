@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from starlette.testclient import TestClient
 
 from tests.web.console.conftest import PASSWORD, csrf_of
-from web.console.routes import PUBLIC_PATHS, ROUTES
+from web.console.app import PUBLIC_PATHS, ROUTES
 from web.console.tables import audit_log, events, notes, reviews, tags
 
 PROTECTED = [
@@ -181,10 +181,7 @@ def _mounted_console(database_url: str, **settings: object) -> tuple[Any, TestCl
     from web.app import create_app
     from web.settings import WebSettings
 
-    class Settings(WebSettings):
-        database_url: str
-
-    app = create_app(Settings(database_url=database_url, **settings))  # type: ignore[arg-type]
+    app = create_app(WebSettings(console_database_url=database_url, **settings))  # type: ignore[arg-type]
     console = next((r.app for r in app.routes if isinstance(r, Mount) and r.path == "/console"), None)
     return console, TestClient(app)
 
@@ -223,7 +220,7 @@ def test_sign_in_attempts_are_limited_per_address(app, users) -> None:  # noqa: 
 def test_sign_in_limit_uses_the_trusted_proxy_address(config, engine, users) -> None:  # noqa: ANN001
     from dataclasses import replace
 
-    from web.console.routes import create_console
+    from web.console.app import create_console
 
     app = create_console(replace(config, trusted_proxies="10.0.0.1", login_rate_limit="3/minute"), engine)
     proxy = TestClient(app, client=("10.0.0.1", 40000))
@@ -244,7 +241,7 @@ def _cookie_lines(response) -> list[str]:  # noqa: ANN001
 def test_cookies_are_secure_on_https_or_when_configured(config, engine, users) -> None:  # noqa: ANN001
     from dataclasses import replace
 
-    from web.console.routes import create_console
+    from web.console.app import create_console
 
     def login_cookies(app, base_url: str = "http://testserver", **client: object) -> list[str]:  # noqa: ANN001
         http = TestClient(app, base_url=base_url, **client)  # type: ignore[arg-type]

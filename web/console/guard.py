@@ -1,0 +1,130 @@
+"""What stands in front of every console handler: sessions, CSRF, roles, sign-in limits.
+
+Every route except the sign-in page and the stylesheet needs a live session; every POST
+needs the session's CSRF token; admin-only routes check the role (`protected`). Database
+work runs in a worker thread inside one transaction per request. The console's settings
+(`ConsoleConfig`) and engine are on the console app's state, set by `create_console`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from limits import parse
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
+from sqlalchemy import Connection, Engine
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+
+from web.console import audit, auth
+from web.console.auth import Session
+from web.console.config import ConsoleConfig
+from web.console.views import render
+from web.security import TrustedProxies, client_address, is_https
+
+SESSION_COOKIE = "console_session"
+LOGIN_CSRF_COOKIE = "console_login_csrf"
+Handler = Callable[[Request, Connection, Session, dict[str, str]], Response]
+
+
+class LoginRateLimiter:
+    """A moving-window limit on sign-in attempts per client address (``limits``)."""
+
+    def __init__(self, rate: str, proxies: TrustedProxies) -> None:
+        self.item = parse(rate)
+        self.proxies = proxies
+        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+
+    def allow(self, request: Request) -> bool:
+        return self._limiter.hit(self.item, "console-login", client_address(request, self.proxies))
+
+
+def base(request: Request) -> str:
+    """The console's mount path (``/console``), for links and cookie paths."""
+    return request.scope.get("root_path", "").rstrip("/")
+
+
+def config_of(request: Request) -> ConsoleConfig:
+    config: ConsoleConfig = request.app.state.config
+    return config
+
+
+def engine_of(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def protected(admin: bool = False) -> Callable[[Handler], Callable[[Request], Any]]:
+    """Wrap a handler: session required, CSRF checked on POST, role checked."""
+
+    def decorate(handler: Handler) -> Callable[[Request], Any]:
+        @wraps(handler)
+        async def endpoint(request: Request) -> Response:
+            form: dict[str, str] = {}
+            if request.method == "POST":
+                async with request.form(max_files=0, max_fields=20) as data:
+                    form = {k: v for k, v in data.items() if isinstance(v, str)}
+
+            def run() -> Response:
+                with engine_of(request).begin() as conn:
+                    token = request.cookies.get(SESSION_COOKIE)
+                    session = auth.load_session(conn, token, config_of(request))
+                    if session is None:
+                        if request.method == "GET":
+                            return RedirectResponse(f"{base(request)}/login", 303)
+                        return PlainTextResponse("Sign in first.", 401)
+                    if request.method == "POST" and not auth.csrf_ok(
+                        session.csrf_token, form.get("csrf_token")
+                    ):
+                        return PlainTextResponse("Invalid or missing CSRF token.", 403)
+                    if admin and not session.user.is_admin:
+                        audit.record(conn, session.user.username, "denied", request.url.path)
+                        return PlainTextResponse("Admins only.", 403)
+                    return handler(request, conn, session, form)
+
+            return await run_in_threadpool(run)
+
+        return endpoint
+
+    return decorate
+
+
+def page(request: Request, session: Session, name: str, **context: Any) -> Response:
+    """A signed-in page: the template with the user and the session's CSRF token."""
+    return render(
+        name,
+        base=base(request),
+        user=session.user,
+        csrf_token=session.csrf_token,
+        **context,
+    )
+
+
+# -- cookies -------------------------------------------------------------------
+
+
+def _secure(request: Request) -> bool:
+    """Cookies are Secure on HTTPS (directly or via a trusted proxy) or when configured."""
+    return config_of(request).cookie_secure or is_https(request, request.app.state.proxies)
+
+
+def set_cookie(request: Request, response: Response, name: str, value: str, age: int) -> None:
+    response.set_cookie(
+        name,
+        value,
+        max_age=age,
+        path=base(request) or "/",
+        httponly=True,
+        secure=_secure(request),
+        samesite="strict",
+    )
+
+
+def delete_cookie(request: Request, response: Response, name: str) -> None:
+    response.delete_cookie(
+        name, path=base(request) or "/", httponly=True, secure=_secure(request), samesite="strict"
+    )

@@ -1,0 +1,95 @@
+"""Sign-in, sign-out and the stylesheet: the console's only public routes besides sign-in.
+
+Sign-in attempts are limited per client address; the password check runs in a worker
+thread outside any transaction, with short transactions around it for the audit log.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from sqlalchemy import Connection
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
+
+from web.console import audit, auth
+from web.console.auth import Session
+from web.console.guard import (
+    LOGIN_CSRF_COOKIE,
+    SESSION_COOKIE,
+    base,
+    config_of,
+    delete_cookie,
+    engine_of,
+    protected,
+    set_cookie,
+)
+from web.console.views import render
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+TOO_MANY_SIGN_INS = "Too many sign-in attempts from your address. Wait a minute and try again."
+
+
+def _login_form(request: Request, error: str = "", status: int = 200) -> Response:
+    token = secrets.token_urlsafe(32)
+    response = render(
+        "login.html",
+        status_code=status,
+        base=base(request),
+        login_csrf=token,
+        error=error,
+    )
+    set_cookie(request, response, LOGIN_CSRF_COOKIE, token, 3600)
+    return response
+
+
+async def login_page(request: Request) -> Response:
+    return _login_form(request)
+
+
+def _sign_in(request: Request, username: str, password: str) -> str | None:
+    """A new session token, or None; audited without anything the person typed."""
+    config, engine = config_of(request), engine_of(request)
+    try:
+        user = auth.authenticate(engine, username, password, config)
+    except auth.AuthError as error:
+        target = "" if error.user_id is None else f"user:{error.user_id}"
+        with engine.begin() as conn:
+            audit.record(conn, audit.NOBODY, "login_failed", target)
+        return None
+    with engine.begin() as conn:
+        audit.record(conn, user.username, "login", f"user:{user.id}")
+        return auth.start_session(conn, user, config)
+
+
+async def login(request: Request) -> Response:
+    if not request.app.state.login_limiter.allow(request):
+        return _login_form(request, TOO_MANY_SIGN_INS, status=429)
+    async with request.form(max_files=0, max_fields=10) as data:
+        form = {k: v for k, v in data.items() if isinstance(v, str)}
+    if not auth.csrf_ok(request.cookies.get(LOGIN_CSRF_COOKIE, ""), form.get("csrf_token")):
+        return PlainTextResponse("Invalid or missing CSRF token.", 403)
+    username = form.get("username", "").strip()[:64]
+    password = form.get("password", "")[:1024]
+    token = await run_in_threadpool(_sign_in, request, username, password)
+    if token is None:
+        return _login_form(request, auth.SIGN_IN_FAILED, status=401)
+    response = RedirectResponse(f"{base(request)}/", 303)
+    set_cookie(request, response, SESSION_COOKIE, token, config_of(request).session_minutes * 60)
+    delete_cookie(request, response, LOGIN_CSRF_COOKIE)
+    return response
+
+
+@protected()
+def logout(request: Request, conn: Connection, session: Session, form: dict) -> Response:
+    auth.end_session(conn, request.cookies.get(SESSION_COOKIE))
+    audit.record(conn, session.user.username, "logout")
+    response = RedirectResponse(f"{base(request)}/login", 303)
+    delete_cookie(request, response, SESSION_COOKIE)
+    return response
+
+
+async def stylesheet(request: Request) -> Response:
+    return FileResponse(STATIC / "console.css", media_type="text/css")

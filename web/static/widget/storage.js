@@ -1,0 +1,79 @@
+/*
+ * The saved conversation: one localStorage key per server (an in-memory copy when
+ * storage is blocked), kept for `ttl` hours after the last message. An idle one is
+ * deleted when the page loads or is shown again; "Start over" deletes it at once.
+ *
+ * State: { sender, transcript: [entries], open, lastActivity (ms since the epoch) }.
+ */
+
+export const STORAGE_PREFIX = "crs-chat:v1:";
+export const DEFAULT_TTL_HOURS = 24;
+const MAX_TTL_HOURS = 24 * 30; // as web/pages.py allows
+const HOUR_MS = 3600 * 1000;
+
+/** read/write/remove of one key; failures fall back to memory, never throw. */
+export function makeStore(key) {
+  const memory = {};
+  function read() {
+    try {
+      const raw = window.localStorage.getItem(key);
+      return raw ? JSON.parse(raw) : null;
+    } catch (e) {
+      return memory[key] || null;
+    }
+  }
+  function write(value) {
+    memory[key] = value;
+    try {
+      window.localStorage.setItem(key, JSON.stringify(value));
+    } catch (e) { /* storage full or blocked: keep the in-memory copy */ }
+  }
+  function remove() {
+    delete memory[key];
+    try {
+      window.localStorage.removeItem(key);
+    } catch (e) { /* storage blocked: nothing was stored */ }
+  }
+  return { read, write, remove };
+}
+
+/** Whole hours from a data attribute or /api/config, or null when absent or invalid. */
+export function ttlHours(raw) {
+  if (raw === undefined || raw === null || raw === "") return null;
+  const hours = typeof raw === "number" ? raw : Number(String(raw).trim());
+  return Math.floor(hours) === hours && hours >= 1 && hours <= MAX_TTL_HOURS ? hours : null;
+}
+
+/** A stored conversation with messages whose last message is `hours` old or more
+ *  (or has no time: stored before conversations expired) is expired. */
+export function isExpired(state, hours) {
+  if (!state.transcript.length) return false;
+  const last = state.lastActivity;
+  if (typeof last !== "number" || !isFinite(last)) return true;
+  return Math.abs(Date.now() - last) >= hours * HOUR_MS;
+}
+
+function isValidState(state) {
+  return !!state && typeof state === "object" && typeof state.sender === "string" && !!state.sender &&
+    Array.isArray(state.transcript);
+}
+
+function newSenderId() {
+  if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
+  const bytes = new Uint8Array(16);
+  window.crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => ("0" + b.toString(16)).slice(-2)).join("");
+}
+
+/** A new conversation (nothing is stored until there is something to keep). */
+export function freshState(open) {
+  return { sender: newSenderId(), transcript: [], open };
+}
+
+/** The saved conversation, or a fresh one (deleting a saved one that is invalid or idle). */
+export function loadState(store, hours) {
+  const state = store.read();
+  if (isValidState(state) && !isExpired(state, hours)) return state;
+  if (state !== null) store.remove();
+  return freshState(false);
+}
