@@ -1,1 +1,9 @@
-"""Plain-Python logic of the CRS FAQ assistant, shared by Rasa components and actions."""
+"""The CRS FAQ assistant's own code, by the runtime each module needs:
+
+- standard library only, imported by every process (Rasa, actions, the web gateway and
+  console): `names` (names the processes share), `settings`, `topics`, `packaged_files`;
+- spaCy / NLU, inside Rasa: `medical_terms`, `red_flag_words`, `red_flags`,
+  `spacy_pipeline`, and the pipeline components in `nlu/`;
+- Rasa server plugins: `nlg` (replies filled from the settings), `channels` (REST channel),
+  `tracker_store`, `lock_store`, `store_health`.
+"""
