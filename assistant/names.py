@@ -28,7 +28,7 @@ SMALL_TALK_INTENTS = ("greet", "goodbye", "thank", "bot_challenge", "what_can_yo
 # ------------------------------------------------------------------ parse data and slots
 # Parse-data key under which the red-flag component lists the flags it found.
 RED_FLAGS_KEY = "red_flags"
-# Slots every reply is filled from (assistant/nlg.py sets them from the settings).
+# Slots every reply is filled from (assistant/plugins/nlg.py sets them from the settings).
 CARE_TEAM_SLOT = "care_team_contact"
 EMERGENCY_SLOT = "emergency_number"
 # Picks utter_urgent's emergency wording; set per reply from the red flags.

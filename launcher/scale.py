@@ -66,7 +66,7 @@ def nginx_config(directory: Path, port: int, upstream_ports: List[int]) -> Path:
 def lock_store_yaml(host: str, port: int, db: int, key_prefix: str) -> str:
     return (
         "# Added by launcher/scale.py: replicas share conversation locks in Redis.\n"
-        "lock_store:\n  type: assistant.lock_store.AtomicRedisLockStore\n"
+        "lock_store:\n  type: assistant.plugins.lock_store.AtomicRedisLockStore\n"
         f"  url: {host}\n  port: {port}\n  db: {db}\n  key_prefix: {key_prefix}\n"
     )
 

@@ -22,9 +22,9 @@ fi
 .venv/bin/python -m assistant.nlu.sentence_encoder >/dev/null
 
 # 2. The project's spaCy pipeline (blank English + lookup lemmas + medical terms)
-spacy_hash=$(cat assistant/spacy_pipeline.py assistant/medical_terms.py constraints.txt | sha256sum | cut -c1-16)
+spacy_hash=$(cat assistant/nlu/spacy_pipeline.py assistant/nlu/medical_terms.py constraints.txt | sha256sum | cut -c1-16)
 if ! stamp_ok build/spacy_crs_en/.built "$spacy_hash"; then
   echo "==> building the spaCy pipeline in build/spacy_crs_en"
-  .venv/bin/python -m assistant.spacy_pipeline build/spacy_crs_en
+  .venv/bin/python -m assistant.nlu.spacy_pipeline build/spacy_crs_en
   echo "$spacy_hash" > build/spacy_crs_en/.built
 fi

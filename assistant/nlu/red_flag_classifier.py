@@ -1,7 +1,7 @@
 """Rasa NLU component: a red-flag hit overrides any other intent.
 
 Runs after the trained intent classifier. When the spaCy red-flag matcher
-(`assistant.red_flags`) finds a symptom reported as happening now, the message's
+(`assistant.nlu.red_flags`) finds a symptom reported as happening now, the message's
 intent becomes `report_urgent_symptom` with confidence 1.0, whatever the
 classifier said, and the flags are added to the parse data as `red_flags`, so
 the urgent action can tell an emergency from an urgent call.
@@ -35,7 +35,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from assistant.names import RED_FLAGS_KEY, URGENT_INTENT
-from assistant.red_flags import RedFlag, assess
+from assistant.nlu.red_flags import RedFlag, assess
 
 OTHER_INTENTS_FACTOR = 0.5
 

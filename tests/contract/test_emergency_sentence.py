@@ -8,7 +8,7 @@ about a sign never learns of it without the emergency instruction.
 import re
 from typing import List
 
-from assistant.medical_terms import SYMPTOM_TERMS
+from assistant.nlu.medical_terms import SYMPTOM_TERMS
 from tests.helpers import response_texts
 
 EMERGENCY_SENTENCE = (
@@ -17,7 +17,7 @@ EMERGENCY_SENTENCE = (
 # The urgent reply for breathing, seizures and waking opens with the call itself.
 LEADS_WITH_THE_CALL = "Call {emergency_number} now."
 
-# Red-flag categories of the project's symptom vocabulary (assistant/medical_terms.py);
+# Red-flag categories of the project's symptom vocabulary (assistant/nlu/medical_terms.py);
 # "other" holds signs to report (rash, vomiting...) that are not red flags.
 RED_FLAG_CATEGORIES = ("breathing", "seizure", "consciousness", "confusion", "speech", "heart", "fever")
 # The plain words the responses use for the same signs (the vocabulary above lists

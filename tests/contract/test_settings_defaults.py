@@ -1,5 +1,5 @@
 """domain.yml's slot defaults are the settings' defaults, so a reply reads the same
-whether the project's response generator (assistant/nlg.py) or Rasa's own fills it."""
+whether the project's response generator (assistant/plugins/nlg.py) or Rasa's own fills it."""
 
 import textstat
 

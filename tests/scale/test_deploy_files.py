@@ -162,10 +162,10 @@ def test_compose_has_the_whole_stack_wired_together():
             assert (ROOT / service["build"]["dockerfile"]).exists()
     endpoints = yaml.safe_load((ROOT / "deploy" / "endpoints.docker.yml").read_text())
     assert (
-        endpoints["lock_store"]["type"] == "assistant.lock_store.AtomicRedisLockStore"
+        endpoints["lock_store"]["type"] == "assistant.plugins.lock_store.AtomicRedisLockStore"
         and endpoints["lock_store"]["url"] == "redis"
     )
-    assert endpoints["tracker_store"]["type"] == "assistant.tracker_store.SettingsSQLTrackerStore"
+    assert endpoints["tracker_store"]["type"] == "assistant.plugins.tracker_store.SettingsSQLTrackerStore"
 
 
 def test_compose_publishes_tls_only_and_the_console_on_loopback_only():
@@ -792,7 +792,7 @@ def test_the_audit_reads_pip_audits_osv_report_and_refuses_skipped_packages(tmp_
 
 
 def test_every_deployment_fills_replies_inside_rasa():
-    """The project's response generator (assistant/nlg.py) in every endpoints file Rasa may
+    """The project's response generator (assistant/plugins/nlg.py) in every endpoints file Rasa may
     read, so no deployment makes the urgent reply wait on the action server."""
     k8s = yaml.safe_load_all((ROOT / "deploy" / "k8s" / "10-config.yaml").read_text(encoding="utf-8"))
     k8s_endpoints = next(d for d in k8s if d["metadata"]["name"] == "crs-endpoints")["data"]["endpoints.yml"]
@@ -802,4 +802,4 @@ def test_every_deployment_fills_replies_inside_rasa():
         "k8s crs-endpoints": k8s_endpoints,
     }
     nlg = {name: (yaml.safe_load(text).get("nlg") or {}).get("type") for name, text in files.items()}
-    assert nlg == dict.fromkeys(files, "assistant.nlg.SettingsResponseGenerator")
+    assert nlg == dict.fromkeys(files, "assistant.plugins.nlg.SettingsResponseGenerator")

@@ -8,7 +8,7 @@ import uuid
 import pytest
 from rasa.utils.endpoints import EndpointConfig
 
-from assistant.lock_store import AtomicRedisLockStore
+from assistant.plugins.lock_store import AtomicRedisLockStore
 from tests.scale.conftest import REDIS_DB, REDIS_HOST, REDIS_PORT
 from tests.scale.support import delete_redis_keys
 
@@ -22,8 +22,8 @@ def prefix():
 
 def store(prefix: str) -> AtomicRedisLockStore:
     config = EndpointConfig(
-        url=REDIS_HOST, type="assistant.lock_store.AtomicRedisLockStore", port=REDIS_PORT, db=REDIS_DB,
-        key_prefix=prefix,
+        url=REDIS_HOST, type="assistant.plugins.lock_store.AtomicRedisLockStore",
+        port=REDIS_PORT, db=REDIS_DB, key_prefix=prefix,
     )  # fmt: skip
     return AtomicRedisLockStore(endpoint_config=config)
 

@@ -38,7 +38,7 @@ FLAG_LABELS = {
 }
 
 # The urgent reply, and the custom action that gave it in conversations stored before it
-# moved into the Rasa process (assistant/nlg.py).
+# moved into the Rasa process (assistant/plugins/nlg.py).
 URGENT_ACTIONS = frozenset({URGENT_RESPONSE, LEGACY_URGENT_ACTION})
 EVENT_TYPES = ("user", "bot", "action")
 

@@ -176,7 +176,7 @@ def _medical_words() -> frozenset[str]:
     (Symptom phrases are left out: their words are ordinary English, "will not wake".)
     """
     try:  # imported by name: it is plain data, shared with the Rasa side (not type-checked here)
-        medical_terms = importlib.import_module("assistant.medical_terms")
+        medical_terms = importlib.import_module("assistant.nlu.medical_terms")
     except ImportError:  # the web image always ships assistant/; stay usable without it
         return frozenset()
     words: set[str] = set()

@@ -8,7 +8,7 @@ A database that goes away is never hidden. Connections are checked before use
 (`pool_pre_ping`), a failed read or write is retried for a bounded time
 (`CRS_DB_RETRY_SECONDS`, default 5 s; a write is safe to retry because Rasa only
 writes the events the database does not have yet), and a failure that outlasts
-the retries is logged, counted in `assistant.store_health` and raised, so the
+the retries is logged, counted in `assistant.plugins.store_health` and raised, so the
 REST channel answers with an error instead of Rasa's silent in-memory fallback.
 """
 
@@ -28,8 +28,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 
+from assistant.plugins.store_health import HEALTH
 from assistant.settings import get_settings
-from assistant.store_health import HEALTH
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -2,7 +2,7 @@
 
 Named `rest`, so the URL stays `/webhooks/rest/webhook` and clients see no change
 while the database is up. When the tracker store failed during a message (see
-`assistant.tracker_store`), the reply is HTTP 503 with a JSON error instead of
+`assistant.plugins.tracker_store`), the reply is HTTP 503 with a JSON error instead of
 the bot's answer, so the gateway shows its error state with the care-team
 contact, and nothing pretends to be remembered. `GET /webhooks/rest/health`
 reports the tracker store (200 when the database answers, else 503), for load
@@ -20,7 +20,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from assistant.store_health import HEALTH, begin_request
+from assistant.plugins.store_health import HEALTH, begin_request
 
 logger = logging.getLogger(__name__)
 UNAVAILABLE = {

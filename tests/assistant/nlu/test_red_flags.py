@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.red_flags import (
+from assistant.nlu.red_flags import (
     NEGATED,
     PARENTS_FEELING,
     PAST_AND_OVER,

@@ -10,7 +10,7 @@ when another replica changed the lock in between), so tickets are unique and a
 lock is only deleted when nobody holds a ticket.
 
     lock_store:
-      type: assistant.lock_store.AtomicRedisLockStore
+      type: assistant.plugins.lock_store.AtomicRedisLockStore
       url: 127.0.0.1
       port: 6379
       db: 1

@@ -1,4 +1,4 @@
-"""The words and patterns the red-flag matcher (`assistant/red_flags.py`) reads context with.
+"""The words and patterns the red-flag matcher (`assistant/nlu/red_flags.py`) reads context with.
 
 Kept apart from the matcher's logic so a clinician or a reviewer can read and change the
 lists without reading the code. Each list is named for the role it plays in a clause.

@@ -11,7 +11,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from assistant import settings as settings_module
 from assistant.names import RED_FLAGS_KEY, URGENT_RESPONSE
-from assistant.nlg import SettingsResponseGenerator, reply_slots, urgency_level
+from assistant.plugins.nlg import SettingsResponseGenerator, reply_slots, urgency_level
 from assistant.settings import Settings
 from tests.helpers import ROOT
 

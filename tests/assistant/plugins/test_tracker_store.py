@@ -11,9 +11,9 @@ from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.exc import OperationalError
 
-from assistant import store_health
+from assistant.plugins import store_health
+from assistant.plugins.tracker_store import SettingsSQLTrackerStore, TrackerStoreUnavailable
 from assistant.settings import get_settings
-from assistant.tracker_store import SettingsSQLTrackerStore, TrackerStoreUnavailable
 
 
 @pytest.fixture
@@ -21,7 +21,7 @@ def store(tmp_path, monkeypatch):
     monkeypatch.setenv("CRS_DATABASE_URL", f"sqlite:///{tmp_path / 'rasa.db'}")
     monkeypatch.setenv("CRS_DB_RETRY_SECONDS", "0.5")
     monkeypatch.setattr(store_health, "HEALTH", store_health.StoreHealth())
-    monkeypatch.setattr("assistant.tracker_store.HEALTH", store_health.HEALTH)
+    monkeypatch.setattr("assistant.plugins.tracker_store.HEALTH", store_health.HEALTH)
     get_settings.cache_clear()
     yield SettingsSQLTrackerStore(domain=Domain.empty())
     get_settings.cache_clear()

@@ -7,7 +7,7 @@ entity ruler for drugs, therapies, body systems and red-flag symptoms.
 Rasa's `SpacyNLP` loads the saved folder (see `config.yml`), so its lemmas feed the
 featurizers; the red-flag matcher reads the symptom entities.
 
-    python -m assistant.spacy_pipeline build/spacy_crs_en
+    python -m assistant.nlu.spacy_pipeline build/spacy_crs_en
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import spacy
 from spacy.language import Language
 from spacy.pipeline import AttributeRuler, EntityRuler
 
-from assistant.medical_terms import (
+from assistant.nlu.medical_terms import (
     CANONICAL_LEMMAS,
     ENTITY_TERMS,
     SYMPTOM_TERMS,
@@ -61,7 +61,7 @@ def build_pipeline() -> Language:
 
 def main(argv: List[str]) -> int:
     if len(argv) != 1:
-        print("usage: python -m assistant.spacy_pipeline OUTPUT_DIR", file=sys.stderr)
+        print("usage: python -m assistant.nlu.spacy_pipeline OUTPUT_DIR", file=sys.stderr)
         return 2
     output = Path(argv[0])
     output.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,6 @@
 """Medical vocabulary of the source article, with the misspellings parents type.
 
-Feeds the project's spaCy pipeline (`assistant/spacy_pipeline.py`):
+Feeds the project's spaCy pipeline (`assistant/nlu/spacy_pipeline.py`):
 - `CANONICAL_LEMMAS` maps a misspelled single word to the article's spelling, so
   the featurizers see one lemma for "toculizumab" and "tocilizumab".
 - `ENTITY_TERMS` become entity-ruler patterns (label -> canonical id -> phrases).

@@ -1,6 +1,6 @@
 """Rasa plugin: the domain's responses, with the deployment's contact details filled in.
 
-Configured in endpoints.yml (`nlg: type: assistant.nlg.SettingsResponseGenerator`).
+Configured in endpoints.yml (`nlg: type: assistant.plugins.nlg.SettingsResponseGenerator`).
 It runs inside the Rasa server, so no reply depends on the action server:
 
 - `{care_team_contact}` and `{emergency_number}` come from the deployment settings

@@ -1,4 +1,4 @@
-"""assistant.lock_store.AtomicRedisLockStore against the local Redis (127.0.0.1:6379).
+"""assistant.plugins.lock_store.AtomicRedisLockStore against the local Redis (127.0.0.1:6379).
 
 Every test uses its own key prefix and deletes its keys. The concurrency of many
 replicas at once is tests/scale/test_lock_store.py; here: configuration, what is
@@ -20,7 +20,7 @@ from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LockStore
 from rasa.utils.endpoints import EndpointConfig
 
-from assistant.lock_store import AtomicRedisLockStore
+from assistant.plugins.lock_store import AtomicRedisLockStore
 
 HOST = os.environ.get("CRS_REDIS_HOST", "127.0.0.1")
 PORT = int(os.environ.get("CRS_REDIS_PORT", "6379"))
@@ -46,7 +46,11 @@ def raw() -> Iterator[redis.Redis]:
 
 def store(prefix: str) -> AtomicRedisLockStore:
     config = EndpointConfig(
-        url=HOST, type="assistant.lock_store.AtomicRedisLockStore", port=PORT, db=DB, key_prefix=prefix
+        url=HOST,
+        type="assistant.plugins.lock_store.AtomicRedisLockStore",
+        port=PORT,
+        db=DB,
+        key_prefix=prefix,
     )
     lock_store = LockStore.create(config)  # as Rasa does with endpoints.yml
     assert isinstance(lock_store, AtomicRedisLockStore)

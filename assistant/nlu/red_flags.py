@@ -32,8 +32,8 @@ from typing import Iterable, List, Optional, Sequence, Tuple
 
 from spacy.tokens import Doc, Span, Token
 
-from assistant.medical_terms import EMERGENCY_CATEGORIES
-from assistant.red_flag_words import (
+from assistant.nlu.medical_terms import EMERGENCY_CATEGORIES
+from assistant.nlu.red_flag_words import (
     CHILD_NOUNS,
     CLAUSE_BREAKS,
     DISTANT_PAST_RE,

@@ -4,7 +4,7 @@ Rasa wraps every tracker store in `FailSafeTrackerStore`, which answers a failed
 read with a new, empty conversation and a failed write by keeping the
 conversation in memory. For a hospital that is a silent loss. The project's
 tracker store records every failure here instead; the REST channel
-(`assistant.channels`) turns a failure during a request into an error reply and
+(`assistant.plugins.channels`) turns a failure during a request into an error reply and
 serves this state as a health endpoint.
 """
 

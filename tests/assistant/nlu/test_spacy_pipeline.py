@@ -1,4 +1,4 @@
-"""assistant.spacy_pipeline: the pipeline built into a temp dir, saved, loaded back and used.
+"""assistant.nlu.spacy_pipeline: the pipeline built into a temp dir, saved, loaded back and used.
 
 Independent of build/spacy_crs_en (what scripts/setup.sh built earlier): this checks
 what the code builds now.
@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import spacy
 
-from assistant.medical_terms import CANONICAL_LEMMAS, ENTITY_TERMS
-from assistant.spacy_pipeline import PIPELINE_NAME, SYMPTOM_LABEL, entity_patterns, main
+from assistant.nlu.medical_terms import CANONICAL_LEMMAS, ENTITY_TERMS
+from assistant.nlu.spacy_pipeline import PIPELINE_NAME, SYMPTOM_LABEL, entity_patterns, main
 
 
 @pytest.fixture(scope="module")

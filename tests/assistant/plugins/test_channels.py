@@ -1,4 +1,4 @@
-"""assistant.channels.SafeRestInput, registered by Rasa's own `register` on a real Sanic
+"""assistant.plugins.channels.SafeRestInput, registered by Rasa's own `register` on a real Sanic
 server (loopback, free port) with a fake agent in place of Rasa's: replies, the 503 on a
 tracker-store failure, the 500 on an error, and the health endpoint."""
 
@@ -16,8 +16,8 @@ import pytest
 from rasa.core.channels.channel import UserMessage, register
 from sanic import Sanic
 
-from assistant.channels import UNAVAILABLE, SafeRestInput
-from assistant.store_health import HEALTH
+from assistant.plugins.channels import UNAVAILABLE, SafeRestInput
+from assistant.plugins.store_health import HEALTH
 from launcher.stack import free_port
 
 Handler = Callable[[UserMessage], Awaitable[None]]

@@ -1,4 +1,4 @@
-"""assistant.store_health: failure counters, per-request failure lists and the health report."""
+"""assistant.plugins.store_health: failure counters, per-request failure lists and the health report."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import contextvars
 import threading
 from typing import Dict, List
 
-from assistant.store_health import StoreHealth, begin_request
+from assistant.plugins.store_health import StoreHealth, begin_request
 
 
 def in_own_context(function):
