@@ -12,6 +12,7 @@ from sqlalchemy import (
     Column,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -110,4 +111,59 @@ events = Table(
     Column("intent_name", String(255)),
     Column("action_name", String(255)),
     Column("data", Text),
+)
+
+# -- the console's summary of Rasa's events (kept up to date by web.console.summary) ----
+# One row per parent message (and per thumbs rating): what the list, the review queue
+# and the insights page count and filter in SQL instead of replaying every event.
+messages = Table(
+    "console_messages",
+    metadata,
+    Column("event_id", Integer, primary_key=True, autoincrement=False),  # events.id
+    Column("sender_id", String(255), nullable=False),
+    Column("timestamp", Float, nullable=False),
+    Column("day", Integer, nullable=False),  # UTC days since 1970-01-01
+    Column("kind", String(16), nullable=False),  # "user" or "feedback"
+    Column("intent", String(128), nullable=True),
+    # The FAQ key answered; for a rating, the FAQ key of the answer it rates.
+    Column("topic", String(128), nullable=True),
+    # Lowest of the intent and response-selector confidences (user messages).
+    Column("confidence", Float, nullable=True),
+    Column("urgent", Boolean, nullable=False, default=False),
+    Column("fallback", Boolean, nullable=False, default=False),  # fallback intent or action
+    Column("out_of_scope", Boolean, nullable=False, default=False),
+    Column("feedback", String(8), nullable=True),  # "up" / "down" for ratings
+    Column("text_redacted", Text, nullable=False, default=""),
+    Index("ix_console_messages_sender_event", "sender_id", "event_id"),
+    Index("ix_console_messages_day_kind", "day", "kind"),
+    Index("ix_console_messages_topic_sender", "topic", "sender_id"),
+)
+
+# One row per conversation: the list's columns, filters and the queue's order.
+conversations = Table(
+    "console_conversations",
+    metadata,
+    Column("sender_id", String(255), primary_key=True),
+    Column("started", Float, nullable=False),
+    Column("last", Float, nullable=False),
+    Column("last_user_at", Float, nullable=True),
+    Column("turns", Integer, nullable=False, default=0),
+    Column("preview", Text, nullable=False, default=""),  # redacted first parent message
+    Column("topics", Text, nullable=False, default=""),  # FAQ keys, first asked first, "\n"-joined
+    Column("urgent", Boolean, nullable=False, default=False),
+    Column("fallback", Boolean, nullable=False, default=False),
+    Column("out_of_scope", Boolean, nullable=False, default=False),
+    Column("thumbs_down", Boolean, nullable=False, default=False),
+    Column("lowest_confidence", Float, nullable=True),
+    Index("ix_console_conversations_started", "started"),
+    Index("ix_console_conversations_urgent_started", "urgent", "started"),
+)
+
+# Where the summary has read Rasa's events up to (a single row, id 1).
+sync_state = Table(
+    "console_sync",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("last_event_id", Integer, nullable=False, default=0),
+    Column("updated_at", Float, nullable=False, default=0.0),
 )
