@@ -17,6 +17,12 @@ evaluate: ## the trained model on the held-out and red-flag sets, per label, wit
           ## add sets in the dev-set format: make evaluate SETS="dev=../shared/dev-set/parents.yml"
 	scripts/setup.sh && scripts/train.sh && .venv/bin/python -m evaluation $(foreach s,$(SETS),--set $(s))
 
+.PHONY: corrections
+corrections: ## review the console's corrections export, merge the accepted ones into data/nlu/, retrain, evaluate:
+             ## make corrections FILE=console_corrections.yml [ARGS="--accept-all | --dry-run | --no-train"]
+	$(if $(FILE),,$(error usage: make corrections FILE=console_corrections.yml [ARGS=--dry-run]))
+	scripts/setup.sh && .venv/bin/python -m curation "$(FILE)" $(ARGS)
+
 actions: ## only the action server, for `rasa shell` in another terminal
 	scripts/setup.sh && SANIC_HOST=127.0.0.1 .venv/bin/rasa run actions --actions actions
 
@@ -29,8 +35,14 @@ bench:   ## project vs Rasa's default config, one run (~20 min): results/bench.m
 scale:   ## 2 Rasa replicas + actions behind nginx, PostgreSQL + Redis (Ctrl-C stops)
 	scripts/scale.sh
 
+console-bench: ## the staff console with 10k/50k/100k seeded conversations on SQLite and
+               ## PostgreSQL (~1 h; SIZES=1000,5000 for less): results/console-scale.md
+	.venv-web/bin/python -m web.console.scale_bench --database-url sqlite \
+	  --database-url $${CRS_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432}/postgres \
+	  $(if $(SIZES),--sizes $(SIZES))
+
 lint:    ## ruff and mypy on both environments' code
-	.venv/bin/ruff check actions assistant evaluation launcher bench tests --exclude tests/web
+	.venv/bin/ruff check actions assistant evaluation curation launcher bench tests --exclude tests/web
 	.venv-web/bin/ruff check web tests/web
-	.venv-web/bin/mypy --python-executable .venv/bin/python --python-version 3.10 actions assistant launcher evaluation bench
+	.venv-web/bin/mypy --python-executable .venv/bin/python --python-version 3.10 actions assistant launcher evaluation curation bench
 	.venv-web/bin/mypy web

@@ -22,15 +22,15 @@ fi
   requirements.lock requirements-dev.lock web/requirements.lock web/requirements-dev.lock
 
 echo "==> lint"
-.venv/bin/ruff check actions assistant evaluation launcher bench tests --exclude tests/web
+.venv/bin/ruff check actions assistant evaluation curation launcher bench tests --exclude tests/web
 .venv-web/bin/ruff check web tests/web
 
 echo "==> types (mypy): the Rasa code against .venv's packages, the web code against its own"
-.venv-web/bin/mypy --python-executable .venv/bin/python --python-version 3.10 actions assistant launcher evaluation bench
+.venv-web/bin/mypy --python-executable .venv/bin/python --python-version 3.10 actions assistant launcher evaluation curation bench
 .venv-web/bin/mypy web
 
 echo "==> contract, unit and data-validation tests (Rasa environment)"
-.venv/bin/python -m pytest -q tests/contract tests/assistant tests/actions tests/evaluation tests/launcher
+.venv/bin/python -m pytest -q tests/contract tests/assistant tests/actions tests/evaluation tests/launcher tests/curation
 
 echo "==> train (skipped when nothing changed)"
 mkdir -p var results

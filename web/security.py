@@ -169,7 +169,7 @@ def console_headers() -> dict[str, str]:
     """The staff console: never framed, never cached, no script at all."""
     return {
         "Content-Security-Policy": (
-            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+            "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
             "frame-ancestors 'none'; base-uri 'none'"
         ),
         **_COMMON,

@@ -15,7 +15,7 @@ from starlette.routing import Route
 from web.console.config import ConsoleConfig
 from web.console.db import make_engine
 from web.console.guard import LoginRateLimiter
-from web.console.handlers import audit, auth, conversations, exports, reveal
+from web.console.handlers import audit, auth, conversations, exports, insights, reveal
 from web.security import SecurityHeadersMiddleware, TrustedProxies, console_headers
 
 ROUTES = [
@@ -23,7 +23,8 @@ ROUTES = [
     Route("/login", auth.login, methods=["POST"]),
     Route("/logout", auth.logout, methods=["POST"]),
     Route("/console.css", auth.stylesheet, methods=["GET"]),
-    Route("/", conversations.conversation_list, methods=["GET"]),
+    Route("/", conversations.review_queue, methods=["GET"]),
+    Route("/conversations", conversations.conversation_list, methods=["GET"]),
     Route("/conversations/{sender_id:path}", conversations.conversation_detail, methods=["GET"]),
     Route("/review", conversations.mark_reviewed, methods=["POST"]),
     Route("/tags", conversations.tag, methods=["POST"]),
@@ -33,6 +34,8 @@ ROUTES = [
     Route("/export.csv", exports.export_csv, methods=["GET"]),
     Route("/corrections.yml", exports.export_corrections, methods=["GET"]),
     Route("/audit", audit.audit_page, methods=["GET"]),
+    Route("/insights", insights.insights_page, methods=["GET"]),
+    Route("/insights.csv", insights.insights_csv, methods=["GET"]),
 ]
 PUBLIC_PATHS = ("/login", "/console.css")
 

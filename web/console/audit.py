@@ -25,7 +25,7 @@ NOBODY = "-"  # the "who" of a failed sign-in or a command-line purge
 ACTIONS = frozenset(
     {
         "login", "login_failed", "logout", "denied",
-        "view_list", "view_conversation", "view_audit",
+        "view_queue", "view_list", "view_conversation", "view_audit", "view_insights", "export_insights",
         "mark_reviewed", "mark_unreviewed", "add_tag", "remove_tag", "add_note", "correct",
         "reveal", "export_csv", "export_nlu", "purge",
     }

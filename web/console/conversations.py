@@ -6,7 +6,7 @@ Rasa's SQLTrackerStore.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 
@@ -59,37 +59,54 @@ class Conversation:
         return min(values, default=None)
 
 
-def _event_rows(conn: Connection, sender_id: str | None = None) -> Iterable[dict]:
+def _event_rows(conn: Connection, sender_ids: Sequence[str] | None) -> Iterable[dict]:
     query = select(events).where(events.c.type_name.in_(EVENT_TYPES))
-    if sender_id is not None:
-        query = query.where(events.c.sender_id == sender_id)
+    if sender_ids is not None:
+        query = query.where(events.c.sender_id.in_(list(sender_ids)))
     query = query.order_by(events.c.sender_id, events.c.id)
     return (dict(row._mapping) for row in conn.execute(query))
 
 
-def _review_state(conn: Connection) -> tuple[set[str], dict[str, list[str]]]:
-    reviewed = {row.sender_id for row in conn.execute(select(reviews).where(reviews.c.reviewed))}
+def _review_state(
+    conn: Connection, sender_ids: Sequence[str] | None
+) -> tuple[dict[str, float], dict[str, list[str]]]:
+    """When each conversation was marked reviewed, and its tags."""
+    review_query = select(reviews).where(reviews.c.reviewed)
+    tag_query = select(tags).order_by(tags.c.tag)
+    if sender_ids is not None:
+        review_query = review_query.where(reviews.c.sender_id.in_(list(sender_ids)))
+        tag_query = tag_query.where(tags.c.sender_id.in_(list(sender_ids)))
+    reviewed = {row.sender_id: row.reviewed_at or 0.0 for row in conn.execute(review_query)}
     tag_map: dict[str, list[str]] = {}
-    for row in conn.execute(select(tags).order_by(tags.c.tag)):
+    for row in conn.execute(tag_query):
         tag_map.setdefault(row.sender_id, []).append(row.tag)
     return reviewed, tag_map
 
 
 def load_conversations(
-    conn: Connection, low_confidence: float, sender_id: str | None = None
+    conn: Connection, low_confidence: float, sender_ids: Sequence[str] | None = None
 ) -> list[Conversation]:
-    """All conversations (or one), newest first, with their review state."""
-    reviewed, tag_map = _review_state(conn)
-    result = []
-    for sid, rows in groupby(_event_rows(conn, sender_id), key=lambda r: r["sender_id"]):
+    """The conversations of ``sender_ids`` in that order (all of them, newest first, when
+    None), replayed from Rasa's events, with their review state.
+
+    A conversation is reviewed when marked so after its last parent message (a parent
+    who writes again puts it back in the review queue; `web.console.listing`).
+    """
+    reviewed_at, tag_map = _review_state(conn, sender_ids)
+    found = {}
+    for sid, rows in groupby(_event_rows(conn, sender_ids), key=lambda r: r["sender_id"]):
         messages = build_messages(rows, low_confidence)
         if not messages:
             continue
-        result.append(Conversation(sid, messages, reviewed=sid in reviewed, tags=tag_map.get(sid, [])))
-    result.sort(key=lambda c: c.started, reverse=True)
-    return result
+        conversation = Conversation(sid, messages, tags=tag_map.get(sid, []))
+        last_user = max((m.timestamp for m in conversation.user_messages), default=None)
+        conversation.reviewed = sid in reviewed_at and (last_user is None or reviewed_at[sid] >= last_user)
+        found[sid] = conversation
+    if sender_ids is not None:
+        return [found[sid] for sid in sender_ids if sid in found]
+    return sorted(found.values(), key=lambda c: c.started, reverse=True)
 
 
 def load_conversation(conn: Connection, sender_id: str, low_confidence: float) -> Conversation | None:
-    found = load_conversations(conn, low_confidence, sender_id=sender_id)
+    found = load_conversations(conn, low_confidence, [sender_id])
     return found[0] if found else None

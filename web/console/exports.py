@@ -34,7 +34,7 @@ def iso(timestamp: float) -> str:
     return datetime.fromtimestamp(timestamp, tz=UTC).isoformat(timespec="seconds")
 
 
-def _cell(value: object) -> str:
+def csv_cell(value: object) -> str:
     """A cell a spreadsheet shows as text: an apostrophe before any formula start,
     at the beginning and after each separator (``x;=WEBSERVICE(...)``)."""
     text = "" if value is None else str(value)
@@ -42,12 +42,13 @@ def _cell(value: object) -> str:
     return "'" + text if _FORMULA_AT_START.match(text) else text
 
 
-def conversations_csv(conversations: Iterable[Conversation]) -> str:
+def conversations_csv(conversations: Iterable[Conversation], header: bool = True) -> str:
     """One row per message (user, bot, feedback); user text redacted; every cell
-    quoted and formula-safe."""
+    quoted and formula-safe. Without ``header``, a chunk to append to a streamed file."""
     out = io.StringIO()
     writer = csv.writer(out, quoting=csv.QUOTE_ALL)
-    writer.writerow(CSV_COLUMNS)
+    if header:
+        writer.writerow(CSV_COLUMNS)
     for conversation in conversations:
         for m in conversation.messages:
             sender = "bot" if m.kind == "bot" else "user"
@@ -65,7 +66,7 @@ def conversations_csv(conversations: Iterable[Conversation]) -> str:
                 "" if m.response_confidence is None else f"{m.response_confidence:.3f}",
                 " ".join(sorted(m.flags)),
             )
-            writer.writerow([_cell(v) for v in row])
+            writer.writerow([csv_cell(v) for v in row])
     return out.getvalue()
 
 

@@ -1,18 +1,16 @@
 """Filters for the conversation list and exports, parsed from untrusted query strings.
 
-Every value is validated; anything invalid is ignored and reported, never passed
-to SQL (filtering happens on loaded conversations, and lookups use bound
-parameters).
+Every value is validated; anything invalid is ignored and reported. Valid values reach
+SQL only as bound parameters (`web.console.listing`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from urllib.parse import urlencode
 
-from web.console.conversations import Conversation
 from web.console.messages import FLAGS
 
 MAX_QUERY = 200
@@ -100,58 +98,6 @@ def parse_filters(params: Mapping[str, str], topics: list[str]) -> Filters:
     return filters
 
 
-def _day_start(day: date) -> float:
+def day_start(day: date) -> float:
+    """The first second of ``day`` (UTC) as a Unix timestamp."""
     return datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp()
-
-
-def matches(conversation: Conversation, filters: Filters) -> bool:
-    started = conversation.started
-    if filters.date_from and started < _day_start(filters.date_from):
-        return False
-    if filters.date_to and started >= _day_start(filters.date_to + timedelta(days=1)):
-        return False
-    if filters.topic and filters.topic not in conversation.topics:
-        return False
-    if filters.flag and filters.flag not in conversation.flags:
-        return False
-    if filters.max_confidence is not None:
-        lowest = conversation.lowest_confidence
-        if lowest is None or lowest >= filters.max_confidence:
-            return False
-    if filters.reviewed and conversation.reviewed != (filters.reviewed == "yes"):
-        return False
-    if filters.q:
-        needle = filters.q.casefold()
-        # Search the redacted text so a search cannot probe for hidden personal data.
-        if not any(needle in m.redacted_text.casefold() for m in conversation.user_messages):
-            return False
-    return True
-
-
-def apply_filters(conversations: list[Conversation], filters: Filters) -> list[Conversation]:
-    return [c for c in conversations if matches(c, filters)]
-
-
-@dataclass
-class Page:
-    items: list[Conversation]
-    number: int
-    total: int
-    size: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.size))
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-
-def paginate(conversations: list[Conversation], page: int, size: int) -> Page:
-    start = (page - 1) * size
-    return Page(conversations[start : start + size], page, len(conversations), size)

@@ -8,7 +8,9 @@ work runs in a worker thread inside one transaction per request. The console's s
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
@@ -20,13 +22,18 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
-from web.console import audit, auth
+from web.console import audit, auth, listing, summary
 from web.console.auth import Session
 from web.console.config import ConsoleConfig
 from web.console.views import render
 from web.security import TrustedProxies, client_address, is_https
 
+logger = logging.getLogger(__name__)
 SESSION_COOKIE = "console_session"
+# Events summarised before a page is read: the summary is current at steady state, and a
+# backlog (e.g. after an upgrade) is caught up a batch per page view or by the CLI's
+# ``sync-summary``; the header says how far behind it is.
+SYNC_BATCH = 2000
 LOGIN_CSRF_COOKIE = "console_login_csrf"
 Handler = Callable[[Request, Connection, Session, dict[str, str]], Response]
 
@@ -41,6 +48,26 @@ class LoginRateLimiter:
 
     def allow(self, request: Request) -> bool:
         return self._limiter.hit(self.item, "console-login", client_address(request, self.proxies))
+
+
+@dataclass(frozen=True)
+class Header:
+    """What the header of every signed-in page shows."""
+
+    unreviewed_urgent: int
+    backlog: int
+
+
+def refresh_summary(request: Request) -> None:
+    """Catch the summary up with Rasa's events (one bounded batch), in its own transaction.
+
+    A failure is logged and the page shows the summary as it was (the header shows the
+    backlog); it never hides the page.
+    """
+    try:
+        summary.sync(engine_of(request), batch_size=SYNC_BATCH, max_batches=1)
+    except Exception:  # noqa: BLE001 - the console stays usable on a stale summary
+        logger.exception("Could not update the console's summary of conversations")
 
 
 def base(request: Request) -> str:
@@ -70,6 +97,8 @@ def protected(admin: bool = False) -> Callable[[Handler], Callable[[Request], An
                     form = {k: v for k, v in data.items() if isinstance(v, str)}
 
             def run() -> Response:
+                if request.method == "GET" and request.cookies.get(SESSION_COOKIE):
+                    refresh_summary(request)
                 with engine_of(request).begin() as conn:
                     token = request.cookies.get(SESSION_COOKIE)
                     session = auth.load_session(conn, token, config_of(request))
@@ -84,6 +113,7 @@ def protected(admin: bool = False) -> Callable[[Handler], Callable[[Request], An
                     if admin and not session.user.is_admin:
                         audit.record(conn, session.user.username, "denied", request.url.path)
                         return PlainTextResponse("Admins only.", 403)
+                    request.state.header = Header(listing.unreviewed_urgent(conn), summary.backlog(conn))
                     return handler(request, conn, session, form)
 
             return await run_in_threadpool(run)
@@ -100,6 +130,7 @@ def page(request: Request, session: Session, name: str, **context: Any) -> Respo
         base=base(request),
         user=session.user,
         csrf_token=session.csrf_token,
+        header=request.state.header,
         **context,
     )
 

@@ -134,6 +134,7 @@ messages = Table(
     Column("out_of_scope", Boolean, nullable=False, default=False),
     Column("feedback", String(8), nullable=True),  # "up" / "down" for ratings
     Column("text_redacted", Text, nullable=False, default=""),
+    Column("text_folded", Text, nullable=False, default=""),  # casefolded, for search
     Index("ix_console_messages_sender_event", "sender_id", "event_id"),
     Index("ix_console_messages_day_kind", "day", "kind"),
     Index("ix_console_messages_topic_sender", "topic", "sender_id"),
@@ -165,5 +166,8 @@ sync_state = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("last_event_id", Integer, nullable=False, default=0),
+    # Ids below the watermark that were missing when read (a transaction of another
+    # conversation not committed yet), as JSON [[id, first seen], ...]: read again for a while.
+    Column("gaps", Text, nullable=False, default="[]"),
     Column("updated_at", Float, nullable=False, default=0.0),
 )

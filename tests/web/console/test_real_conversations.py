@@ -95,7 +95,7 @@ def client(filled_database: str) -> Iterator[TestClient]:
 
 
 def _senders(client: TestClient, **params: str) -> set[str]:
-    page = client.get("/", params=params)
+    page = client.get("/conversations", params=params)
     assert page.status_code == 200
     return set(re.findall(r'data-sender="([^"]+)"', page.text)) & set(CONVERSATIONS)
 

@@ -102,12 +102,12 @@ def test_forms_without_valid_csrf_are_refused(admin_client, samples, engine) -> 
 
 
 def test_list_transcript_review_tag_note_correct_and_exports(admin_client, samples, engine) -> None:  # noqa: ANN001
-    listing = admin_client.get("/")
+    listing = admin_client.get("/conversations")
     assert listing.status_code == 200
     assert listing.text.count('class="conversation"') == 4
     for label in ("urgent", "not understood", "out of scope", "thumbs down"):
         assert label in listing.text
-    urgent = admin_client.get("/", params={"flag": "urgent"})
+    urgent = admin_client.get("/conversations", params={"flag": "urgent"})
     assert re.findall(r'data-sender="([^"]+)"', urgent.text) == ["urgent-1"]
 
     page = admin_client.get("/conversations/fallback-1")
@@ -126,9 +126,8 @@ def test_list_transcript_review_tag_note_correct_and_exports(admin_client, sampl
     assert "needs data" in page.text and "asked about onset" in page.text
     assert "corrected to faq/what_is_crs" in page.text
     assert 'id="reviewed-state">yes' in page.text
-    assert re.findall(r'data-sender="([^"]+)"', admin_client.get("/", params={"reviewed": "yes"}).text) == [
-        "fallback-1"
-    ]
+    reviewed = admin_client.get("/conversations", params={"reviewed": "yes"}).text
+    assert re.findall(r'data-sender="([^"]+)"', reviewed) == ["fallback-1"]
 
     exported = admin_client.get("/corrections.yml")
     assert "- intent: faq/what_is_crs" in exported.text and "asdf qwer zxcv" in exported.text
@@ -276,7 +275,7 @@ def test_audit_rows_hold_no_text_typed_by_staff_or_attackers(app, users, samples
     _attempt(client, typed[0], PASSWORD)
     _attempt(client, "ada", "wrong password typed")
     assert _attempt(client, "ada", PASSWORD).status_code == 303
-    client.get("/", params={"q": typed[1], "date_from": typed[3], "flag": "urgent"})
+    client.get("/conversations", params={"q": typed[1], "date_from": typed[3], "flag": "urgent"})
     client.get("/export.csv", params={"q": typed[1]})
     token = csrf_of(client.get("/conversations/faq-1").text)
     client.post("/tags", data={"csrf_token": token, "sender_id": "faq-1", "tag": typed[2]})

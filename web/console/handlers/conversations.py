@@ -1,19 +1,21 @@
-"""Conversations: the filtered list, one conversation, and what a reviewer adds to it
-(reviewed mark, tags, notes, intent corrections)."""
+"""Conversations: the review queue (the console's first page), the filtered list, one
+conversation, and what a reviewer adds to it (reviewed mark, tags, notes, corrections).
+
+Lists and counts come from the SQL summary (`web.console.listing`); one conversation is
+replayed from Rasa's events (`web.console.conversations`)."""
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy import Connection, select
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
-from web.console import audit, corrections, reviews, topics
+from web.console import audit, corrections, listing, reviews, topics
 from web.console.auth import Session
-from web.console.conversations import load_conversation, load_conversations
-from web.console.filters import apply_filters, paginate, parse_filters
+from web.console.conversations import load_conversation
+from web.console.filters import Filters, parse_filters
 from web.console.guard import base, config_of, page, protected
 from web.console.messages import FLAGS
 from web.console.tables import events
@@ -31,11 +33,9 @@ def faq_keys(request: Request) -> list[str]:
     return [c.split("/", 1)[1] for c in choices(request) if c.startswith("faq/")]
 
 
-def filtered(request: Request, conn: Connection) -> tuple[Any, list]:
-    """The query's filters and the conversations that pass them (the list and its CSV)."""
-    filters = parse_filters(request.query_params, faq_keys(request))
-    found = apply_filters(load_conversations(conn, config_of(request).low_confidence), filters)
-    return filters, found
+def query_filters(request: Request) -> Filters:
+    """The list's (and its CSV's) filters from the query string."""
+    return parse_filters(request.query_params, faq_keys(request))
 
 
 def event_id(form: dict) -> int | None:
@@ -48,17 +48,32 @@ def _sender_exists(conn: Connection, sender_id: str) -> bool:
     return conn.execute(query).first() is not None
 
 
+def conversation_url(request: Request, sender_id: str) -> str:
+    return f"{base(request)}/conversations/{quote(sender_id, safe='')}"
+
+
 def _back(request: Request, sender_id: str, message: str = "") -> Response:
-    url = f"{base(request)}/conversations/{quote(sender_id, safe='')}"
+    url = conversation_url(request, sender_id)
     if message:
         url += "?message=" + quote(message)
     return RedirectResponse(url, 303)
 
 
 @protected()
+def review_queue(request: Request, conn: Connection, session: Session, form: dict) -> Response:
+    """The first page: conversations nobody has reviewed, most pressing first."""
+    config = config_of(request)
+    number = parse_filters({"page": request.query_params.get("page", "")}, []).page
+    queue = listing.review_queue(conn, config.low_confidence, number, config.page_size)
+    audit.record(conn, session.user.username, "view_queue")
+    return page(request, session, "queue.html", page=queue, quote=quote)
+
+
+@protected()
 def conversation_list(request: Request, conn: Connection, session: Session, form: dict) -> Response:
-    filters, found = filtered(request, conn)
-    listed = paginate(found, filters.page, config_of(request).page_size)
+    filters = query_filters(request)
+    config = config_of(request)
+    listed = listing.list_page(conn, filters, config.low_confidence, config.page_size)
     audit.record(conn, session.user.username, "view_list", detail=audit.filter_names(request.query_params))
     return page(
         request, session, "list.html", page=listed, filters=filters, flags=FLAGS,
@@ -73,6 +88,7 @@ def conversation_detail(request: Request, conn: Connection, session: Session, fo
     if conversation is None:
         return PlainTextResponse("No such conversation.", 404)
     audit.record(conn, session.user.username, "view_conversation", sender_id)
+    upcoming = listing.next_in_queue(conn, config_of(request).low_confidence, skip=sender_id)
     return page(
         request,
         session,
@@ -81,6 +97,8 @@ def conversation_detail(request: Request, conn: Connection, session: Session, fo
         notes=reviews.notes_for(conn, sender_id),
         corrected=corrections.corrections_by_event(conn, sender_id),
         choices=choices(request),
+        in_queue=not conversation.reviewed,
+        has_next=upcoming is not None,
         message=request.query_params.get("message", "")[:200],
     )
 
@@ -94,6 +112,11 @@ def mark_reviewed(request: Request, conn: Connection, session: Session, form: di
     reviews.set_reviewed(conn, sender_id, reviewed, session.user.username)
     action = "mark_reviewed" if reviewed else "mark_unreviewed"
     audit.record(conn, session.user.username, action, sender_id)
+    if reviewed and form.get("next") == "1":
+        # "Mark reviewed and open the next one": straight on through the queue.
+        upcoming = listing.next_in_queue(conn, config_of(request).low_confidence, skip=sender_id)
+        target = conversation_url(request, upcoming) if upcoming else f"{base(request)}/?done=1"
+        return RedirectResponse(target, 303)
     return _back(request, sender_id)
 
 

@@ -2,23 +2,46 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection
-from starlette.requests import Request
-from starlette.responses import Response
+from collections.abc import Iterator
 
-from web.console import audit, corrections, exports
+from sqlalchemy import Connection, Engine
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+
+from web.console import audit, corrections, exports, listing
 from web.console.auth import Session
-from web.console.guard import protected
-from web.console.handlers.conversations import filtered
+from web.console.conversations import load_conversations
+from web.console.filters import Filters
+from web.console.guard import config_of, engine_of, protected
+from web.console.handlers.conversations import query_filters
+
+CHUNK = 200  # conversations per query: memory stays flat however many are exported
+
+
+def stream_csv(engine: Engine, filters: Filters, low_confidence: float) -> Iterator[str]:
+    """The CSV of every conversation passing ``filters``, a chunk at a time, each chunk in
+    its own short transaction (a long read would hold SQLite's lock against Rasa's writes)."""
+    yield exports.conversations_csv([])
+    after: listing.Key | None = None
+    while True:
+        with engine.connect() as conn:
+            keys = listing.next_senders(conn, filters, low_confidence, after, CHUNK)
+            if not keys:
+                return
+            found = load_conversations(conn, low_confidence, [sender for _, sender in keys])
+        yield exports.conversations_csv(found, header=False)
+        after = keys[-1]
 
 
 @protected()
 def export_csv(request: Request, conn: Connection, session: Session, form: dict) -> Response:
-    _, found = filtered(request, conn)
+    filters = query_filters(request)
+    low = config_of(request).low_confidence
+    total = listing.count(conn, filters, low)
     names = audit.filter_names(request.query_params)
-    audit.record(conn, session.user.username, "export_csv", detail=f"{names} conversations={len(found)}")
-    return Response(
-        exports.conversations_csv(found),
+    audit.record(conn, session.user.username, "export_csv", detail=f"{names} conversations={total}")
+    return StreamingResponse(
+        stream_csv(engine_of(request), filters, low),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="conversations.csv"'},
     )

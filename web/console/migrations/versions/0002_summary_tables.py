@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("out_of_scope", sa.Boolean, nullable=False),
         sa.Column("feedback", sa.String(8), nullable=True),
         sa.Column("text_redacted", sa.Text, nullable=False),
+        sa.Column("text_folded", sa.Text, nullable=False),
     )
     op.create_index("ix_console_messages_sender_event", "console_messages", ["sender_id", "event_id"])
     op.create_index("ix_console_messages_day_kind", "console_messages", ["day", "kind"])
@@ -59,9 +60,10 @@ def upgrade() -> None:
         "console_sync",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
         sa.Column("last_event_id", sa.Integer, nullable=False),
+        sa.Column("gaps", sa.Text, nullable=False),
         sa.Column("updated_at", sa.Float, nullable=False),
     )
-    op.execute("INSERT INTO console_sync (id, last_event_id, updated_at) VALUES (1, 0, 0)")
+    op.execute("INSERT INTO console_sync (id, last_event_id, gaps, updated_at) VALUES (1, 0, '[]', 0)")
 
 
 def downgrade() -> None:

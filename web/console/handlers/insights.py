@@ -1,0 +1,48 @@
+"""Insights: charts of what parents asked and how well it went, for reviewers and admins,
+and each chart's data as CSV."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from urllib.parse import quote
+
+from sqlalchemy import Connection
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response, StreamingResponse
+
+from web.console import audit, insights
+from web.console.auth import Session
+from web.console.guard import base, config_of, page, protected
+
+
+@protected()
+def insights_page(request: Request, conn: Connection, session: Session, form: dict) -> Response:
+    today = datetime.now(tz=UTC).date()
+    rng, errors = insights.parse_range(request.query_params, today)
+    data = insights.load(conn, rng, config_of(request).low_confidence)
+    audit.record(conn, session.user.username, "view_insights", detail=rng.query())
+    return page(
+        request, session, "insights.html", range=rng, errors=errors, data=data,
+        sections=insights.sections(data, base(request)), presets=insights.presets(today),
+        max_days=insights.MAX_DAYS, wide=insights.WIDE, narrow=insights.NARROW, quote=quote,
+    )  # fmt: skip
+
+
+@protected()
+def insights_csv(request: Request, conn: Connection, session: Session, form: dict) -> Response:
+    chart = request.query_params.get("chart", "")
+    if chart not in insights.CHARTS:
+        return PlainTextResponse(f"Unknown chart; expected one of: {', '.join(insights.CHARTS)}.", 400)
+    rng, errors = insights.parse_range(request.query_params)
+    if errors:
+        # A download is not shown next to the error: refuse rather than send other dates.
+        return PlainTextResponse(" ".join(errors), 400)
+    data = insights.load(conn, rng, config_of(request).low_confidence, with_examples=False)
+    table = insights.TABLES[chart](data)
+    audit.record(conn, session.user.username, "export_insights", detail=rng.query(chart=chart))
+    filename = f"insights-{chart}-{rng.start.isoformat()}-{rng.end.isoformat()}.csv"
+    return StreamingResponse(
+        insights.csv_lines(table),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
