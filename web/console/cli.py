@@ -1,7 +1,9 @@
 """Console administration: ``python -m web.console.cli <command>``.
 
 Commands: migrate, create-user, disable-user, enable-user, purge-old (conversations past
-CRS_CONSOLE_RETENTION_DAYS, audit rows past CRS_CONSOLE_AUDIT_RETENTION_DAYS).
+CRS_CONSOLE_RETENTION_DAYS, audit rows past CRS_CONSOLE_AUDIT_RETENTION_DAYS), sync-summary
+(summarise every conversation not summarised yet: after an upgrade over a year of data,
+instead of letting page views catch up a batch at a time).
 """
 
 from __future__ import annotations
@@ -9,11 +11,12 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+import time
 from collections.abc import Sequence
 
 from sqlalchemy import Connection
 
-from web.console import audit, auth, migrate, retention
+from web.console import audit, auth, migrate, retention, summary
 from web.console.config import ConsoleConfig, load_config
 from web.console.db import make_engine
 
@@ -39,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     for name in ("disable-user", "enable-user"):
         command = sub.add_parser(name, help=f"{name.split('-')[0]} a staff account")
         command.add_argument("--username", required=True)
+    sub.add_parser("sync-summary", help="summarise Rasa's events for the list, queue and insights")
     purge = sub.add_parser("purge-old", help="delete conversations and audit rows past retention")
     purge.add_argument("--days", type=int, help="conversations; default: the configured retention")
     purge.add_argument("--audit-days", type=int, help="audit log; default: the configured audit retention")
@@ -65,6 +69,12 @@ def main(argv: Sequence[str] | None = None, config: ConsoleConfig | None = None)
         print("Console tables are up to date.")
         return 0
     engine = make_engine(url)
+    if args.command == "sync-summary":
+        started = time.monotonic()
+        read = summary.sync(engine)
+        engine.dispose()
+        print(f"Summarised {read} event(s) in {time.monotonic() - started:.1f} s.")
+        return 0
     try:
         with engine.begin() as conn:
             if args.command == "create-user":

@@ -7,6 +7,7 @@ import time
 
 from sqlalchemy import Connection, delete, func, select
 
+from web.console import summary
 from web.console.tables import audit_log, corrections, events, notes, reviews, sessions, tags
 
 
@@ -33,6 +34,7 @@ def purge_old(conn: Connection, days: int, now: float | None = None) -> list[str
         for table in (corrections, notes, tags, reviews):
             conn.execute(delete(table).where(table.c.sender_id.in_(chunk)))
         conn.execute(delete(events).where(events.c.sender_id.in_(chunk)))
+    summary.forget(conn, senders)
     conn.execute(delete(sessions).where(sessions.c.expires_at < now))
     return senders
 

@@ -50,3 +50,16 @@ def test_purge_old_applies_the_audit_retention(database_url: str, engine, capsys
     assert cli.main(["purge-old", "--audit-days", "5"], config) == 0
     with engine.begin() as conn:
         assert "login" not in conn.execute(select(audit_log.c.action)).scalars().all()
+
+
+def test_sync_summary_summarises_every_unread_event(database_url: str, engine, capsys) -> None:  # noqa: ANN001
+    from tests.web.console import rasa_rows
+    from web.console import summary
+
+    with engine.begin() as conn:
+        rasa_rows.insert_rows(conn, [rasa_rows.user(f"s{i}", "what is crs", "faq", 0.9, "faq/what_is_crs")
+                                     for i in range(12)])  # fmt: skip
+    assert cli.main(["sync-summary"], ConsoleConfig(database_url)) == 0
+    assert "Summarised 12 event(s)" in capsys.readouterr().out
+    with engine.connect() as conn:
+        assert summary.backlog(conn) == 0

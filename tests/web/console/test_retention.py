@@ -3,8 +3,8 @@ import time
 from sqlalchemy import func, insert, select
 
 from tests.web.console import rasa_rows
-from web.console import retention, reviews
-from web.console.tables import audit_log, events, notes
+from web.console import retention, reviews, summary
+from web.console.tables import audit_log, conversations, events, messages, notes
 
 
 def test_purge_old_removes_old_conversations_and_their_console_data(engine) -> None:
@@ -17,7 +17,11 @@ def test_purge_old_removes_old_conversations_and_their_console_data(engine) -> N
         ])  # fmt: skip
         reviews.add_note(conn, "old", "note", "ada")
         reviews.add_tag(conn, "old", "x", "ada")
+    summary.sync(engine)
+    with engine.begin() as conn:
         assert retention.purge_old(conn, 30, now=now) == ["old"]
+        assert conn.execute(select(conversations.c.sender_id)).scalars().all() == ["new"]
+        assert conn.execute(select(messages.c.sender_id).distinct()).scalars().all() == ["new"]
         senders = conn.execute(select(events.c.sender_id).distinct()).scalars().all()
         assert senders == ["new"]
         assert conn.execute(select(func.count()).select_from(notes)).scalar_one() == 0
