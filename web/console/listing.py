@@ -88,6 +88,9 @@ class Page:
 
 
 def not_understood(low_confidence: float) -> ColumnElement[bool]:
+    """A conversation with a parent message the assistant did not understand (one fell back,
+    or its lowest confidence is below ``low_confidence``); the insights count the same per
+    message (`web.console.insights.queries.not_understood`)."""
     return or_(c.c.fallback == true(), c.c.lowest_confidence < low_confidence)
 
 

@@ -1,4 +1,5 @@
-"""Playwright drives Debian's Chromium through sign-in, filter, review and CSV export."""
+"""Playwright drives Debian's Chromium through sign-in, filter, review and CSV export (the
+conversation list is at /console/conversations; /console/ is the review queue)."""
 
 from __future__ import annotations
 
@@ -52,6 +53,11 @@ def test_sign_in_filter_urgent_open_mark_reviewed_export_csv(console_url: str, t
         page.get_by_label("Username").fill("nurse")
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("heading", name="Review queue")).to_be_visible()
+        expect(page.locator("tr.conversation")).to_have_count(4)
+        nav = page.get_by_role("navigation", name="Console")
+        nav.get_by_role("link", name="Conversations").click()
+        expect(page).to_have_url(console_url + "/conversations")
         expect(page.get_by_role("heading", name="Conversations")).to_be_visible()
         expect(page.locator("tr.conversation")).to_have_count(4)
 
@@ -64,10 +70,10 @@ def test_sign_in_filter_urgent_open_mark_reviewed_export_csv(console_url: str, t
         rows.first.get_by_role("link").click()
         expect(page.get_by_role("heading", name="Conversation")).to_contain_text("urgent-1")
         expect(page.get_by_text("having a seizure call <PHONE>")).to_be_visible()
-        page.get_by_role("button", name="Mark reviewed").click()
+        page.get_by_role("button", name="Mark reviewed", exact=True).click()
         expect(page.locator("#reviewed-state")).to_have_text("yes")
 
-        page.get_by_role("link", name="Conversations").click()
+        nav.get_by_role("link", name="Conversations").click()
         page.get_by_label("Flag").select_option("urgent")
         page.get_by_role("button", name="Apply").click()
         expect(page.locator("tr.conversation").first).to_contain_text("yes")

@@ -66,7 +66,8 @@ def review_queue(request: Request, conn: Connection, session: Session, form: dic
     number = parse_filters({"page": request.query_params.get("page", "")}, []).page
     queue = listing.review_queue(conn, config.low_confidence, number, config.page_size)
     audit.record(conn, session.user.username, "view_queue")
-    return page(request, session, "queue.html", page=queue, quote=quote)
+    done = request.query_params.get("done") == "1"
+    return page(request, session, "queue.html", page=queue, quote=quote, done=done)
 
 
 @protected()

@@ -10,39 +10,41 @@ from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 
-from web.console import audit, insights
+from web.console import audit
 from web.console.auth import Session
 from web.console.guard import base, config_of, page, protected
+from web.console.insights import charts, dates, queries, tables
+from web.console.insights.page import sections
 
 
 @protected()
 def insights_page(request: Request, conn: Connection, session: Session, form: dict) -> Response:
     today = datetime.now(tz=UTC).date()
-    rng, errors = insights.parse_range(request.query_params, today)
-    data = insights.load(conn, rng, config_of(request).low_confidence)
+    rng, errors = dates.parse_range(request.query_params, today)
+    data = queries.load(conn, rng, config_of(request).low_confidence)
     audit.record(conn, session.user.username, "view_insights", detail=rng.query())
     return page(
         request, session, "insights.html", range=rng, errors=errors, data=data,
-        sections=insights.sections(data, base(request)), presets=insights.presets(today),
-        max_days=insights.MAX_DAYS, wide=insights.WIDE, narrow=insights.NARROW, quote=quote,
+        sections=sections(data, base(request)), presets=dates.presets(today),
+        max_days=dates.MAX_DAYS, wide=charts.WIDE, narrow=charts.NARROW, quote=quote,
     )  # fmt: skip
 
 
 @protected()
 def insights_csv(request: Request, conn: Connection, session: Session, form: dict) -> Response:
     chart = request.query_params.get("chart", "")
-    if chart not in insights.CHARTS:
-        return PlainTextResponse(f"Unknown chart; expected one of: {', '.join(insights.CHARTS)}.", 400)
-    rng, errors = insights.parse_range(request.query_params)
+    if chart not in tables.CHARTS:
+        return PlainTextResponse(f"Unknown chart; expected one of: {', '.join(tables.CHARTS)}.", 400)
+    rng, errors = dates.parse_range(request.query_params)
     if errors:
         # A download is not shown next to the error: refuse rather than send other dates.
         return PlainTextResponse(" ".join(errors), 400)
-    data = insights.load(conn, rng, config_of(request).low_confidence, with_examples=False)
-    table = insights.TABLES[chart](data)
+    data = queries.load(conn, rng, config_of(request).low_confidence, with_examples=False)
+    table = tables.TABLES[chart](data)
     audit.record(conn, session.user.username, "export_insights", detail=rng.query(chart=chart))
     filename = f"insights-{chart}-{rng.start.isoformat()}-{rng.end.isoformat()}.csv"
     return StreamingResponse(
-        insights.csv_lines(table),
+        tables.csv_lines(table),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
