@@ -24,6 +24,13 @@ DEFAULT_CARE_TEAM_CONTACT = (
 )
 DEFAULT_EMERGENCY_NUMBER = "911"
 DEFAULT_DB_RETRY_SECONDS = 5.0
+# Conversations whose tracker each Rasa process keeps in memory (assistant/plugins/tracker_store.py):
+# enough for the conversations going on at once; a miss costs one full read, as without the cache.
+# A 10-turn conversation holds about 0.2 MB, a 300-turn one about 6 MB (bench/tracker_turns.py).
+DEFAULT_TRACKER_CACHE_SIZE = 64
+MAX_TRACKER_CACHE_SIZE = 100_000
+# Most Sanic workers `make run` may start (launcher/stack.py); each loads the model (about 1 GB).
+MAX_RASA_WORKERS = 64
 # A contact made only of a phone number: digits with spaces, dashes, dots, brackets, a leading +.
 _BARE_PHONE = re.compile(r"\+?[\d\s().-]*\d[\d\s().-]*")
 
@@ -50,6 +57,10 @@ class Settings:
     database_url: str
     # How long Rasa's tracker store retries a failing database before the parent gets an error.
     db_retry_seconds: float = DEFAULT_DB_RETRY_SECONDS
+    # How many conversations' trackers each Rasa process keeps in memory (0: none).
+    tracker_cache_size: int = DEFAULT_TRACKER_CACHE_SIZE
+    # Sanic workers of the Rasa server `make run` starts; None: one per core.
+    rasa_workers: Optional[int] = None
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> Settings:
@@ -66,6 +77,10 @@ class Settings:
             emergency_number=emergency,
             database_url=database_url,
             db_retry_seconds=_seconds(env.get("CRS_DB_RETRY_SECONDS", ""), DEFAULT_DB_RETRY_SECONDS),
+            tracker_cache_size=_whole_number(
+                "CRS_TRACKER_CACHE_SIZE", env.get("CRS_TRACKER_CACHE_SIZE", ""), 0, MAX_TRACKER_CACHE_SIZE
+            ),
+            rasa_workers=_workers(env.get("CRS_RASA_WORKERS", "")),
         )
 
 
@@ -80,6 +95,29 @@ def _seconds(raw: str, default: float) -> float:
     if not 0 <= value <= 300:
         raise ValueError(f"CRS_DB_RETRY_SECONDS must be from 0 to 300, not {raw!r}")
     return value
+
+
+def _whole_number(name: str, raw: str, low: int, high: int) -> int:
+    """A whole number from `low` to `high` (blank: its default); ValueError names a bad value."""
+    if not raw.strip():
+        return _DEFAULT_NUMBERS[name]
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number from {low} to {high}, not {raw!r}") from None
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be from {low} to {high}, not {raw!r}")
+    return value
+
+
+_DEFAULT_NUMBERS = {"CRS_TRACKER_CACHE_SIZE": DEFAULT_TRACKER_CACHE_SIZE}
+
+
+def _workers(raw: str) -> Optional[int]:
+    """CRS_RASA_WORKERS: blank or "auto" is None (one per core), else 1 to MAX_RASA_WORKERS."""
+    if raw.strip().lower() in ("", "auto"):
+        return None
+    return _whole_number("CRS_RASA_WORKERS", raw, 1, MAX_RASA_WORKERS)
 
 
 @lru_cache(maxsize=1)

@@ -1,11 +1,16 @@
 """One command, one machine, one run: the project's bot against Rasa's default configuration.
 
     .venv/bin/python -m bench.run            # train both into a temp dir, serve, load, report
+    .venv/bin/python -m bench.run --soak-minutes 20   # the same, then the soak (bench/soak.py)
 
 For each bot: training time (from scratch, Rasa's cache off), cold start, memory
 after warm-up, single-user latency, 10 and 50 concurrent conversations through
 the REST channel, and held-out accuracy. Writes results/bench.md and
 results/bench.json. The project's config is read from config.yml as it is now.
+
+Optional, after all that and only when asked (`--soak-minutes N`): the soak of
+bench/soak.py, the project's model served as `make run` serves it, at half its
+measured capacity for N minutes; its own section of the report and "soak" in the JSON.
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ from bench.load import percentile, run_load
 from bench.memory import group_memory_mb
 from bench.report import table
 from bench.serve import cold_start, rasa_pid, serve
+from bench.soak import report as soak_report
+from bench.soak import soak_model
 from bench.train import train
 from launcher.scale import lock_store_yaml
 from launcher.stack import QUIET_ENV, RASA_BIN, ROOT, SERVING_ENV
@@ -110,6 +117,7 @@ def main(argv: Optional[list] = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer messages (a smoke run, not figures)")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (models, logs)")
     parser.add_argument("--resume", type=Path, help="a kept work dir: reuse its models and training times")
+    parser.add_argument("--soak-minutes", type=float, default=0.0, help="then soak the project (0: no)")
     args = parser.parse_args(argv)
 
     work = args.resume or Path(tempfile.mkdtemp(prefix="crs-bench-"))
@@ -164,10 +172,22 @@ def main(argv: Optional[list] = None) -> int:
     text = table(bots)
     notes = "\n".join(f"- {key}: {value}" for key, value in meta.items())
     report = f"# Benchmark: project vs Rasa's default configuration\n\n{text}\n\n{notes}\n"
+    soaked: Dict[str, Any] = {}
+
+    # Optional, separate step: the soak (bench/soak.py). Off unless --soak-minutes is given.
+    if args.soak_minutes > 0:
+        print(f"bench: soak of the project, {args.soak_minutes:g} minutes...", flush=True)
+        project = models["project"]
+        assert project is not None
+        soak = soak_model(project, work, texts, args.soak_minutes, log=lambda line: print(line, flush=True))
+        soaked["soak"] = soak.as_dict()
+        report += "\n" + soak_report(soak)
+
     print("\n" + report)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "bench.md").write_text(report, encoding="utf-8")
-    (RESULTS / "bench.json").write_text(json.dumps({"meta": meta, **bots}, indent=2), encoding="utf-8")
+    figures: Dict[str, Any] = {"meta": meta, **bots, **soaked}
+    (RESULTS / "bench.json").write_text(json.dumps(figures, indent=2), encoding="utf-8")
     if not args.keep:
         subprocess.run(["rm", "-rf", str(work)], check=False)
     return 0

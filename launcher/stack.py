@@ -5,12 +5,21 @@ real stack. Standard library only, so it works from either virtualenv.
 
     with start_stack(database_url="sqlite:////tmp/t.db") as stack:
         post(stack.rasa_url + "/webhooks/rest/webhook", ...)
+
+`make run` serves Rasa with one Sanic worker per core (`CRS_RASA_WORKERS` sets
+another number; `plan_workers`). Rasa runs several workers only with a lock store
+they share, so it needs Redis (`CRS_REDIS_HOST`, `CRS_REDIS_PORT`, `CRS_REDIS_DB`, as
+`make scale`): the generated endpoints file (in the log folder, var/logs; the
+project's endpoints.yml is never changed) then names the atomic Redis lock store.
+Without Redis a newcomer's laptop still runs, with one worker and a line saying why.
+Tests and the benchmark get one worker unless they ask (`start_stack(rasa_workers=)`).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -23,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, List, Mapping, Optional
 
+from assistant.settings import Settings
 from launcher.supervise import Supervisor, die_with_parent, port_holder, stop_on_signals
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +47,8 @@ QUIET_ENV = {
     "PYTHONWARNINGS": "ignore",
     "PYTHONUNBUFFERED": "1",
 }
+# Conversation locks of `make run`'s workers in Redis (Rasa accepts alphanumeric prefixes only).
+RUN_LOCK_PREFIX = "crsrun"
 
 
 class StackError(RuntimeError):
@@ -124,6 +136,7 @@ class Stack:
     gateway_url: Optional[str]
     services: Dict[str, Service] = field(default_factory=dict)
     timeout: float = 240.0
+    rasa_workers: int = 1
 
     def stop(self) -> None:
         for service in reversed(list(self.services.values())):
@@ -170,16 +183,167 @@ def actions_service(env: Dict[str, str], port: int, log_dir: Path) -> Service:
     )
 
 
+def _listening_socket(port: int) -> Optional[str]:
+    """The /proc link target ("socket:[inode]") of the TCP socket listening on `port`, if any."""
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if fields[1].rsplit(":", 1)[1] == f"{port:04X}" and fields[3] == "0A":  # 0A: LISTEN
+                return f"socket:[{fields[9]}]"
+    return None
+
+
+def serving_workers(pid: int, port: int) -> int:
+    """How many child processes of `pid` (Sanic's workers) accept connections on `port`.
+
+    A Sanic worker inherits the listening socket at start but watches it (registers it
+    with its event loop's epoll) only once its `before_server_start` listeners are done,
+    which for Rasa means once the model is loaded. Linux /proc; 0 where it cannot tell.
+    """
+    target = _listening_socket(port)
+    return 0 if target is None else sum(1 for child in child_processes(pid) if _watches(child, target))
+
+
+def _watches(pid: int, target: str) -> bool:
+    """Whether an epoll instance of process `pid` watches a file descriptor linked to `target`."""
+    try:
+        links = {fd: os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")}
+        sockets = {fd for fd, link in links.items() if link == target}
+        for fd, link in links.items():
+            if link == "anon_inode:[eventpoll]":
+                info = Path(f"/proc/{pid}/fdinfo/{fd}").read_text()
+                if sockets & set(re.findall(r"^tfd:\s*(\d+)", info, re.M)):
+                    return True
+    except OSError:  # the process or one of its descriptors went away meanwhile
+        pass
+    return False
+
+
+def child_processes(pid: int) -> List[int]:
+    """The processes whose parent is `pid` (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:  # fields after the name: state, ppid
+                found.append(int(entry.name))
+    return found
+
+
 def rasa_service(
-    name: str, env: Dict[str, str], port: int, endpoints: Path, model: Path, log_path: Path
+    name: str, env: Dict[str, str], port: int, endpoints: Path, model: Path, log_path: Path, workers: int = 1
 ) -> Service:
-    """A Rasa server on 127.0.0.1:port with the REST channel and no HTTP API."""
+    """A Rasa server on 127.0.0.1:port with the REST channel and no HTTP API.
+
+    Ready when it answers and, with several Sanic workers (SANIC_WORKERS in `env`),
+    when every worker accepts connections, i.e. has loaded the model (`serving_workers`).
+    """
     command = [
         str(RASA_BIN / "rasa"), "run", "--model", str(model), "--endpoints", str(endpoints),
         "--credentials", str(ROOT / "credentials.yml"), "--interface", "127.0.0.1", "--port", str(port),
     ]  # fmt: skip
-    # Rasa loads the model before it starts listening, so an answer means ready.
-    return Service(name, command, env, log_path, lambda s: http_ok(f"http://127.0.0.1:{port}/"))
+
+    def ready(service: Service) -> bool:
+        # Rasa loads the model before it starts listening, so an answer means ready.
+        if not http_ok(f"http://127.0.0.1:{port}/"):
+            return False
+        process = service.process
+        return workers <= 1 or (process is not None and serving_workers(process.pid, port) >= workers)
+
+    return Service(name, command, env, log_path, ready)
+
+
+def cores() -> int:
+    """The cores this process may run on (its CPU affinity; `os.cpu_count()` where there is none)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class Redis:
+    """Where the shared lock store lives: CRS_REDIS_HOST, CRS_REDIS_PORT, CRS_REDIS_DB (as `make scale`)."""
+
+    host: str = "127.0.0.1"
+    port: int = 6379
+    db: int = 1
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Redis:
+        port, db = env.get("CRS_REDIS_PORT", "6379"), env.get("CRS_REDIS_DB", "1")
+        for name, raw in (("CRS_REDIS_PORT", port), ("CRS_REDIS_DB", db)):
+            if not raw.strip().isdigit():
+                raise StackError(f"{name} must be a whole number, not {raw!r}")
+        return cls(env.get("CRS_REDIS_HOST", "").strip() or "127.0.0.1", int(port), int(db))
+
+    def answers(self, timeout: float = 1.0) -> bool:
+        """True when a Redis server answers PING here without asking for a password."""
+        try:
+            with socket.create_connection((self.host, self.port), timeout=timeout) as sock:
+                sock.settimeout(timeout)
+                sock.sendall(b"PING\r\n")
+                return sock.recv(64).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def lock_store_yaml(self, key_prefix: str = RUN_LOCK_PREFIX) -> str:
+        """The endpoints.yml section of the atomic Redis lock store here."""
+        if not re.fullmatch(r"[A-Za-z0-9]+", key_prefix):
+            raise StackError(f"a Redis key prefix is letters and digits (Rasa's rule), not {key_prefix!r}")
+        return (
+            "# Added by launcher/stack.py: the Rasa workers share conversation locks in Redis.\n"
+            "lock_store:\n  type: assistant.plugins.lock_store.AtomicRedisLockStore\n"
+            f"  url: {self.host}\n  port: {self.port}\n  db: {self.db}\n  key_prefix: {key_prefix}\n"
+        )
+
+
+@dataclass(frozen=True)
+class WorkerPlan:
+    """How many Sanic workers the Rasa server gets, the lock store that allows it, and why."""
+
+    workers: int
+    lock_store: str  # endpoints.yml section; "" keeps Rasa's in-memory lock store (one worker)
+    note: str  # the line `make run` prints
+
+
+def plan_workers(
+    setting: Optional[int], cores: int, redis: Redis, redis_answers: Callable[[Redis], bool]
+) -> WorkerPlan:
+    """One worker per core, or `setting` (CRS_RASA_WORKERS); several only with Redis for the locks.
+
+    Without Redis an explicit CRS_RASA_WORKERS above 1 is an error (StackError), while
+    the default falls back to one worker and says so: a laptop without Redis still runs.
+    """
+    wanted = setting if setting is not None else cores
+    why = "CRS_RASA_WORKERS" if setting is not None else f"one per core, {cores} core{'s' * (cores != 1)}"
+    if wanted <= 1:
+        return WorkerPlan(1, "", f"Rasa: 1 worker ({why}).")
+    where = f"Redis at {redis.host}:{redis.port} (CRS_REDIS_HOST, CRS_REDIS_PORT)"
+    if redis_answers(redis):
+        return WorkerPlan(
+            wanted,
+            redis.lock_store_yaml(),
+            f"Rasa: {wanted} workers ({why}), sharing conversation locks in {where}, db {redis.db}.",
+        )
+    if setting is not None:
+        raise StackError(
+            f"CRS_RASA_WORKERS={setting} needs a lock store the workers share, and no {where} answers: "
+            "start Redis, or set CRS_RASA_WORKERS=1"
+        )
+    return WorkerPlan(
+        1,
+        "",
+        f"Rasa: 1 worker, not {wanted} ({why}): several workers need a lock store they share, and no "
+        f"{where} answers. Start Redis to use every core, or set CRS_RASA_WORKERS=1 to silence this.",
+    )
 
 
 def endpoints_file(actions_url: str, directory: Path, extra: str = "") -> Path:
@@ -204,22 +368,28 @@ def start_stack(
     defer_rasa: bool = False,
     endpoints_extra: str = "",
     serving_env: Mapping[str, str] = SERVING_ENV,
+    rasa_workers: int = 1,
 ) -> Stack:
     """Start the stack on free loopback ports (or the given ones) and wait until it answers.
 
     `defer_rasa`: prepare the Rasa service without starting it (the benchmark times
     its cold start). `endpoints_extra`: YAML appended to the generated endpoints.yml
     (e.g. a `lock_store:` section). `serving_env`: the serving settings (SERVING_ENV;
-    the benchmark passes {} to serve Rasa's defaults).
+    the benchmark passes {} to serve Rasa's defaults). `rasa_workers`: Sanic workers of
+    the Rasa server (SANIC_WORKERS); more than one needs a shared `lock_store:` in
+    `endpoints_extra` (`Redis.lock_store_yaml`), and Rasa is ready when all have loaded.
     """
     if not model.exists():
         raise StackError(f"no trained model at {model}: run `make train`")
+    if rasa_workers > 1 and "lock_store:" not in endpoints_extra:
+        raise StackError(f"{rasa_workers} Rasa workers need a shared lock store: pass a lock_store: section")
     rasa_port = rasa_port or free_port()
     actions_port = actions_port or free_port()
     log_dir = log_dir or Path(tempfile.mkdtemp(prefix="crs-stack-"))
     env = {**os.environ, **QUIET_ENV, **serving_env, "PYTHONPATH": str(ROOT), **(extra_env or {})}
     if database_url:
         env["CRS_DATABASE_URL"] = database_url
+    rasa_env = {**env, "SANIC_WORKERS": str(rasa_workers)} if rasa_workers > 1 else env
     actions_url = f"http://127.0.0.1:{actions_port}"
     rasa_url = f"http://127.0.0.1:{rasa_port}"
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -227,7 +397,9 @@ def start_stack(
 
     services = {
         "actions": actions_service(env, actions_port, log_dir),
-        "rasa": rasa_service("Rasa server", env, rasa_port, endpoints, model, log_dir / "rasa.log"),
+        "rasa": rasa_service(
+            "Rasa server", rasa_env, rasa_port, endpoints, model, log_dir / "rasa.log", rasa_workers
+        ),
     }
     gateway_url = None
     if gateway:
@@ -251,7 +423,7 @@ def start_stack(
             lambda s: http_ok(f"{gateway_url}/"),
         )
 
-    stack = Stack(rasa_url, actions_url, gateway_url, services, timeout)
+    stack = Stack(rasa_url, actions_url, gateway_url, services, timeout, rasa_workers)
     try:
         for name, service in services.items():
             if not (defer_rasa and name == "rasa"):
@@ -291,6 +463,10 @@ def run(argv: Optional[List[str]] = None) -> int:
     stack: Optional[Stack] = None
     try:
         check_ports_free(ports)
+        plan = plan_workers(
+            Settings.from_env().rasa_workers, cores(), Redis.from_env(os.environ), lambda r: r.answers()
+        )
+        print(plan.note, flush=True)
         print("Starting the action server, Rasa and the web gateway (about a minute)...", flush=True)
         stack = start_stack(
             gateway=not args.no_gateway,
@@ -299,15 +475,18 @@ def run(argv: Optional[List[str]] = None) -> int:
             gateway_port=args.port,
             gateway_host=args.host,
             log_dir=args.log_dir,
+            rasa_workers=plan.workers,
+            endpoints_extra=plan.lock_store,
         )
         print(f"\n  Parents' chat:   {stack.gateway_url or '(gateway off)'}/")
         if stack.gateway_url:
             print(f"  Staff console:   {stack.gateway_url}/console/")
         print(f"  Rasa REST:       {stack.rasa_url}/webhooks/rest/webhook (loopback only)")
+        print(f"  Rasa workers:    {stack.rasa_workers}")
         print(f"  Logs:            {args.log_dir}\n\nPress Ctrl-C to stop.", flush=True)
         Supervisor(stack.services, stack.timeout, log=lambda line: print(line, flush=True)).run()
         return 0
-    except StackError as error:
+    except (StackError, ValueError) as error:  # ValueError: a setting out of its bounds
         print(f"Could not start: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

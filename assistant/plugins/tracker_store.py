@@ -10,23 +10,51 @@ A database that goes away is never hidden. Connections are checked before use
 writes the events the database does not have yet), and a failure that outlasts
 the retries is logged, counted in `assistant.plugins.store_health` and raised, so the
 REST channel answers with an error instead of Rasa's silent in-memory fallback.
+
+A turn costs the same in a long conversation as in a short one. Rasa's store reads
+and replays the whole session on every turn and counts it again to save, so a turn
+grows with the session. This store keeps the trackers of recent conversations in
+memory (`TrackerCache`: an LRU of `CRS_TRACKER_CACHE_SIZE` conversations per process,
+and 250 events per conversation on average; 0 turns it off) with the highest event id
+it has seen, and
+
+- `retrieve` reads only the sender's events with a higher id (another worker or
+  replica may have written them) in one query that also checks the cached copy: the
+  number of the sender's events up to that id and the timestamp of that event must be
+  unchanged (events deleted by retention, an id reused by SQLite, or a write that
+  committed late would change them). A session start among the new events, or a
+  failed check, means Rasa's own full read. The caller gets a copy: it adds events to
+  it, the cached tracker only ever holds what the database holds;
+- `save` is Rasa's (insert the tracker's events the database does not have yet), but
+  it catches up the same way instead of counting the session's events; what it
+  inserted reaches the cache with the next catch-up, read back like any other write.
+
+The trackers returned are those Rasa's `SQLTrackerStore` builds from the same database
+(tests/assistant/plugins/test_tracker_cache.py, tests/scale/test_tracker_cache.py).
 """
 
 from __future__ import annotations
 
 import asyncio
+import copy
+import itertools
+import json
 import logging
 import time
+from collections import OrderedDict, deque
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Optional, TypeVar
+from typing import Any, Awaitable, Callable, Iterator, Optional, Sequence, TypeVar
 
 import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import Event, SessionStarted, deserialise_events
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, aliased
 
 from assistant.plugins.store_health import HEALTH
 from assistant.settings import get_settings
@@ -35,14 +63,120 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 # Errors of a database that is down, restarting or dropped the connection.
 TRANSIENT_ERRORS = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.DisconnectionError)
+SESSION_STARTED = SessionStarted.type_name
 
 
 class TrackerStoreUnavailable(RuntimeError):
     """The database did not answer within the retry budget."""
 
 
+@dataclass
+class CachedTracker:
+    """One conversation's latest session as Rasa's store would build it, and what it was built from."""
+
+    tracker: DialogueStateTracker  # never handed out: callers get `fork(tracker)`
+    last_id: int  # the highest id of the sender's events looked at
+    seen: int  # how many of the sender's events have an id <= last_id
+    last_timestamp: Optional[float]  # the stored timestamp of event `last_id`
+    session_start: Optional[float]  # Rasa's session filter: the latest SessionStarted's timestamp
+    session_events: int  # events in the session (what Rasa's save counts before inserting)
+
+    def in_session(self, timestamp: Optional[float]) -> bool:
+        """Whether Rasa's session query (`timestamp >= latest session start`) returns the event."""
+        if self.session_start is None:
+            return True
+        return timestamp is not None and timestamp >= self.session_start
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    id: int
+    type_name: str
+    timestamp: Optional[float]
+    data: str
+
+
+# Besides `size` conversations, the cache holds at most this many events per conversation on
+# average (about 1 MB: an FAQ turn logs 5 events of about 4 kB in memory), so a few very long
+# conversations cannot fill a worker's memory: the least recently used go first.
+EVENTS_PER_CONVERSATION = 250
+
+
+class TrackerCache:
+    """The trackers of the `size` most recently used conversations of this process.
+
+    Also bounded by `size * EVENTS_PER_CONVERSATION` events in all (one conversation
+    longer than that is still kept, alone).
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.max_events = size * EVENTS_PER_CONVERSATION
+        self._entries: OrderedDict[str, CachedTracker] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @property
+    def events(self) -> int:
+        """Events held, in all conversations."""
+        return sum(len(entry.tracker.events) for entry in self._entries.values())
+
+    def fit(self) -> None:
+        """Drop the least recently used conversations until within both bounds."""
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+        while len(self._entries) > 1 and self.events > self.max_events:
+            self._entries.popitem(last=False)
+
+    def get(self, sender_id: str) -> Optional[CachedTracker]:
+        entry = self._entries.get(sender_id)
+        if entry is not None:
+            self._entries.move_to_end(sender_id)
+        return entry
+
+    def put(self, sender_id: str, entry: CachedTracker) -> None:
+        if self.size <= 0:
+            return
+        self._entries[sender_id] = entry
+        self._entries.move_to_end(sender_id)
+        self.fit()
+
+    def drop(self, sender_id: str) -> None:
+        self._entries.pop(sender_id, None)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+def fork(tracker: DialogueStateTracker) -> DialogueStateTracker:
+    """A tracker in the same state whose changes do not reach `tracker`, without a replay.
+
+    The events are shared (Rasa does not change a logged event, except that
+    `DefinePrevUserUtteredFeaturization` marks the latest user message: that one is
+    copied); the deque, the slots and the mutable state are the copy's own.
+    """
+    clone = copy.copy(tracker)
+    clone.events = deque(tracker.events, tracker.events.maxlen)
+    slots = copy.copy(tracker.slots)
+    slots.update((name, copy.copy(slot)) for name, slot in tracker.slots.items())
+    clone.slots = slots
+    if tracker.latest_action is not None:
+        clone.latest_action = dict(tracker.latest_action)
+    if tracker.active_loop is not None:
+        clone.active_loop = copy.copy(tracker.active_loop)
+    message = tracker.latest_message
+    if message is not None:
+        clone.latest_message = copy.copy(message)
+        for back, event in enumerate(reversed(tracker.events)):
+            if event is message:
+                clone.events[len(clone.events) - 1 - back] = clone.latest_message
+                break
+    return clone
+
+
 class SettingsSQLTrackerStore(SQLTrackerStore):
-    """`SQLTrackerStore` whose URL comes from `assistant.settings`, failing loudly."""
+    """`SQLTrackerStore` whose URL comes from `assistant.settings`, failing loudly, with a tracker cache."""
 
     def __init__(
         self,
@@ -51,8 +185,10 @@ class SettingsSQLTrackerStore(SQLTrackerStore):
         event_broker: Optional[EventBroker] = None,
         **kwargs: Any,
     ) -> None:
-        url = get_settings().database_url
+        settings = get_settings()
+        url = settings.database_url
         ensure_sqlite_folder(url)
+        self.cache = TrackerCache(settings.tracker_cache_size)
         super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
         # Same engine as Rasa's, plus a liveness check of pooled connections, so a
         # restarted PostgreSQL costs one retry instead of a broken connection.
@@ -61,8 +197,18 @@ class SettingsSQLTrackerStore(SQLTrackerStore):
         url_object = rasa_engine.url
         self.engine = sa.create_engine(url_object, pool_pre_ping=True, **create_engine_kwargs(url_object))
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
-        self.retry_seconds = get_settings().db_retry_seconds
+        self.retry_seconds = settings.db_retry_seconds
         HEALTH.ping = self.ping
+
+    @property
+    def domain(self) -> Domain:
+        return self._domain
+
+    @domain.setter
+    def domain(self, domain: Optional[Domain]) -> None:
+        # A new model may bring other slots: trackers are rebuilt from the database.
+        self._domain = domain or Domain.empty()
+        self.cache.clear()
 
     def ping(self) -> None:
         """Raise unless the database answers `SELECT 1`."""
@@ -97,16 +243,147 @@ class SettingsSQLTrackerStore(SQLTrackerStore):
                 return result
 
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
-        retrieve = super().retrieve
-        return await self._retrying("retrieve", lambda: retrieve(sender_id))
+        if self.cache.size <= 0:
+            retrieve = super().retrieve
+            return await self._retrying("retrieve", lambda: retrieve(sender_id))
+        return await self._retrying("retrieve", lambda: self._retrieve_cached(sender_id))
 
     async def retrieve_full_tracker(self, conversation_id: str) -> Optional[DialogueStateTracker]:
         retrieve_full = super().retrieve_full_tracker
         return await self._retrying("retrieve", lambda: retrieve_full(conversation_id))
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        save = super().save
+        save = super().save  # which calls `_additional_events` below
         await self._retrying("save", lambda: save(tracker))
+
+    # The cache. Database calls are synchronous, as in Rasa's store, so no other
+    # coroutine of this process runs between reading an entry and changing it.
+
+    async def _retrieve_cached(self, sender_id: str) -> Optional[DialogueStateTracker]:
+        with self.session_scope() as session:
+            entry = self._current_entry(session, sender_id)
+        return None if entry is None else fork(entry.tracker)
+
+    def _current_entry(self, session: Session, sender_id: str) -> Optional[CachedTracker]:
+        """The sender's cached tracker brought up to date, or read in full; None: no events."""
+        entry = self.cache.get(sender_id)
+        if entry is not None and self._catch_up(session, sender_id, entry):
+            return entry
+        self.cache.drop(sender_id)
+        entry = self._read_session(session, sender_id)
+        if entry is not None:
+            self.cache.put(sender_id, entry)
+        return entry
+
+    def _read_session(self, session: Session, sender_id: str) -> Optional[CachedTracker]:
+        """Rasa's read of the latest session, plus what the cache needs to stay in step (one query)."""
+        event = self.SQLEvent
+        starts, everything, top, last = (aliased(event) for _ in range(4))
+        session_start = (
+            sa.select(sa.func.max(starts.timestamp))
+            .where(starts.sender_id == sender_id, starts.type_name == SESSION_STARTED)
+            .scalar_subquery()
+        )
+        top_id = sa.select(sa.func.max(top.id)).where(top.sender_id == sender_id).scalar_subquery()
+        query = (
+            sa.select(
+                event.id,
+                event.type_name,
+                event.timestamp,
+                event.data,
+                session_start.label("session_start"),
+                sa.select(sa.func.count())
+                .select_from(everything)
+                .where(everything.sender_id == sender_id)
+                .scalar_subquery()
+                .label("seen"),
+                top_id.label("last_id"),
+                sa.select(last.timestamp).where(last.id == top_id).scalar_subquery().label("last_timestamp"),
+            )
+            .where(
+                event.sender_id == sender_id,
+                sa.or_(event.timestamp >= session_start, session_start.is_(None)),
+            )
+            .order_by(event.id)
+        )
+        rows = session.execute(query).all()
+        if not rows:
+            return None
+        tracker = DialogueStateTracker.from_dict(
+            sender_id, [json.loads(row.data) for row in rows], self.domain.slots
+        )
+        first = rows[0]
+        return CachedTracker(
+            tracker=tracker,
+            last_id=int(first.last_id),
+            seen=int(first.seen),
+            last_timestamp=first.last_timestamp,
+            session_start=first.session_start,
+            session_events=len(rows),
+        )
+
+    def _catch_up(self, session: Session, sender_id: str, entry: CachedTracker) -> bool:
+        """Apply the sender's events stored after `entry.last_id`; False if only a full read will do."""
+        event = self.SQLEvent
+        known, last = aliased(event), aliased(event)
+        check = sa.select(
+            sa.select(sa.func.count())
+            .select_from(known)
+            .where(known.sender_id == sender_id, known.id <= entry.last_id)
+            .scalar_subquery()
+            .label("seen"),
+            sa.select(last.timestamp)
+            .where(last.id == entry.last_id, last.sender_id == sender_id)
+            .scalar_subquery()
+            .label("last_timestamp"),
+        ).subquery("cache_check")
+        query = (
+            sa.select(check, event.id, event.type_name, event.timestamp, event.data)
+            .select_from(
+                check.outerjoin(event, sa.and_(event.sender_id == sender_id, event.id > entry.last_id))
+            )
+            .order_by(event.id)
+        )
+        rows = session.execute(query).all()
+        if rows[0].seen != entry.seen or rows[0].last_timestamp != entry.last_timestamp:
+            return False  # events deleted, an id reused, or a write committed late: read anew
+        new = [StoredEvent(r.id, r.type_name, r.timestamp, r.data) for r in rows if r.id is not None]
+        return self._apply(sender_id, entry, new)
+
+    def _apply(self, sender_id: str, entry: CachedTracker, new: Sequence[StoredEvent]) -> bool:
+        """Add events stored after `entry.last_id` (in id order) to the cached tracker."""
+        if not new:
+            return True
+        if any(stored.type_name == SESSION_STARTED for stored in new):
+            return False  # a new session: Rasa's read decides where it starts
+        try:
+            in_session = [json.loads(s.data) for s in new if entry.in_session(s.timestamp)]
+            for event in deserialise_events(in_session):
+                entry.tracker.update(event)
+        except BaseException:
+            self.cache.drop(sender_id)  # half applied
+            raise
+        entry.session_events += len(in_session)
+        entry.last_id = new[-1].id
+        entry.seen += len(new)
+        entry.last_timestamp = new[-1].timestamp
+        self.cache.fit()  # more events: may be over the bound now (this entry is the most recent)
+        return True
+
+    def _additional_events(self, session: Session, tracker: DialogueStateTracker) -> Iterator[Event]:
+        """The events of `tracker` the database does not have: Rasa's save stores these.
+
+        Rasa counts the stored events of the session; a cached tracker brought up to
+        date knows the number. The stored events reach the cache with the next catch-up.
+        """
+        if self.cache.size <= 0:
+            return super()._additional_events(session, tracker)
+        sender_id = tracker.sender_id
+        entry = self.cache.get(sender_id)
+        if entry is None or not self._catch_up(session, sender_id, entry):
+            self.cache.drop(sender_id)
+            return super()._additional_events(session, tracker)
+        return itertools.islice(tracker.events, entry.session_events, None)
 
 
 def ensure_sqlite_folder(url: str) -> None:
