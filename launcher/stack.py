@@ -18,6 +18,7 @@ Tests and the benchmark get one worker unless they ask (`start_stack(rasa_worker
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import signal
@@ -68,7 +69,12 @@ class Service:
     env: Dict[str, str]
     log_path: Path
     ready: Callable[[Service], bool]
+    # Once ready, whether the part is still whole (e.g. every Sanic worker still serving);
+    # a part that is not is killed and reported as stopped, so the supervisor restarts it.
+    whole: Optional[Callable[[Service], bool]] = None
     process: Optional[subprocess.Popen[bytes]] = None
+    was_ready: bool = False
+    _reaped: bool = False
 
     def launch(self) -> None:
         """Start the process and return at once; it dies with the launcher (Linux).
@@ -77,6 +83,7 @@ class Service:
         SIGTERM when the thread that started it ends.
         """
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self.was_ready, self._reaped = False, False
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
                 self.command,
@@ -90,11 +97,32 @@ class Service:
             )
 
     def exit_code(self) -> Optional[int]:
-        """The exit code once the process has stopped; None while it runs."""
-        return None if self.process is None else self.process.poll()
+        """The exit code once the process has stopped; None while it runs.
+
+        A part that was ready and is no longer whole is killed first. Once the process has
+        stopped, what is left of its process group is killed: Sanic's workers outlive a
+        parent killed by SIGKILL and would hold the port against the restart.
+        """
+        if self.process is None:
+            return None
+        code = self.process.poll()
+        if code is None and self.was_ready and self.whole is not None and not self.whole(self):
+            self._kill_group()
+            code = self.process.wait(timeout=15)
+        if code is not None and not self._reaped:
+            self._reaped = True
+            self._kill_group()
+        return code
+
+    def _kill_group(self) -> None:
+        assert self.process is not None
+        with contextlib.suppress(ProcessLookupError, PermissionError):  # the group is gone already
+            os.killpg(self.process.pid, signal.SIGKILL)
 
     def is_ready(self) -> bool:
-        return self.ready(self)
+        ready = self.ready(self)
+        self.was_ready = self.was_ready or ready
+        return ready
 
     def start(self, timeout: float) -> None:
         """Launch and wait until the part answers (StackError if it exits or times out)."""
@@ -108,7 +136,7 @@ class Service:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise StackError(f"{self.name} exited with {self.process.returncode}; see {self.log_path}")
-            if self.ready(self):
+            if self.is_ready():
                 return
             time.sleep(0.5)
         self.stop()
@@ -257,7 +285,12 @@ def rasa_service(
         process = service.process
         return workers <= 1 or (process is not None and serving_workers(process.pid, port) >= workers)
 
-    return Service(name, command, env, log_path, ready)
+    def whole(service: Service) -> bool:
+        # Sanic's parent does not replace a worker that died: restart the whole server.
+        process = service.process
+        return workers <= 1 or (process is not None and serving_workers(process.pid, port) >= workers)
+
+    return Service(name, command, env, log_path, ready, whole=whole)
 
 
 def cores() -> int:

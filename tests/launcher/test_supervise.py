@@ -141,3 +141,46 @@ def test_a_taken_port_is_refused_naming_the_process_that_holds_it():
         with pytest.raises(StackError, match=rf"port {port} \(Rasa\) is taken by pid {os.getpid()} "):
             check_ports_free({"Rasa": port})
     check_ports_free({"Rasa": port})  # free again: no error
+
+
+FORKING_SERVER = """
+import os, socket, sys, time
+server = socket.socket()
+server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+server.bind(("127.0.0.1", int(sys.argv[1])))
+server.listen()
+if os.fork() == 0:  # a worker sharing the listening socket, as Sanic's workers do
+    time.sleep(60)
+    os._exit(0)
+time.sleep(60)
+"""
+
+
+def test_workers_left_by_a_killed_parent_are_killed_so_the_port_frees(tmp_path: Path):
+    from launcher.stack import free_port
+    from launcher.supervise import port_holder
+
+    port = free_port()
+    part = Service("forking", [sys.executable, "-c", FORKING_SERVER, str(port)], dict(os.environ),
+                   tmp_path / "forking.log", lambda s: port_holder(port) is not None)  # fmt: skip
+    part.start(timeout=10)
+    os.kill(part.process.pid, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while part.exit_code() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    while port_holder(port) is not None:  # the worker still held it before the group was killed
+        assert time.monotonic() < deadline, port_holder(port)
+        time.sleep(0.05)
+
+
+def test_a_part_no_longer_whole_is_killed_and_reported_stopped(tmp_path: Path):
+    whole = {"value": True}
+    part = Service("half", [sys.executable, "-c", "import time; time.sleep(60)"], dict(os.environ),
+                   tmp_path / "half.log", lambda s: True, whole=lambda s: whole["value"])  # fmt: skip
+    part.start(timeout=10)
+    assert part.exit_code() is None
+    whole["value"] = False  # e.g. one of its Sanic workers died
+    assert part.exit_code() == -signal.SIGKILL
+    part.launch()
+    assert part.exit_code() is None and not part.was_ready  # not judged until ready again
