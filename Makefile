@@ -1,5 +1,5 @@
 # Two commands for a newcomer: `make run` and `make test`. Everything else is a helper.
-.PHONY: run test setup train evaluate actions shell lint bench scale
+.PHONY: run test setup train evaluate actions shell lint bench scale corrections console-bench
 
 run:     ## install what is missing, train if data changed, start everything
 	scripts/run.sh
@@ -17,7 +17,6 @@ evaluate: ## the trained model on the held-out and red-flag sets, per label, wit
           ## add sets in the dev-set format: make evaluate SETS="dev=../shared/dev-set/parents.yml"
 	scripts/setup.sh && scripts/train.sh && .venv/bin/python -m evaluation $(foreach s,$(SETS),--set $(s))
 
-.PHONY: corrections
 corrections: ## review the console's corrections export, merge the accepted ones into data/nlu/, retrain, evaluate:
              ## make corrections FILE=console_corrections.yml [ARGS="--accept-all | --dry-run | --no-train"]
 	$(if $(FILE),,$(error usage: make corrections FILE=console_corrections.yml [ARGS=--dry-run]))
@@ -36,7 +35,7 @@ scale:   ## 2 Rasa replicas + actions behind nginx, PostgreSQL + Redis (Ctrl-C s
 	scripts/scale.sh
 
 console-bench: ## the staff console with 10k/50k/100k seeded conversations on SQLite and
-               ## PostgreSQL (~1 h; SIZES=1000,5000 for less): results/console-scale.md
+               ## PostgreSQL (~25 min; SIZES=1000,5000 for less): results/console-scale.md
 	.venv-web/bin/python -m web.console.scale_bench --database-url sqlite \
 	  --database-url $${CRS_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432}/postgres \
 	  $(if $(SIZES),--sizes $(SIZES))

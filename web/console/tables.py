@@ -138,6 +138,8 @@ messages = Table(
     Index("ix_console_messages_sender_event", "sender_id", "event_id"),
     Index("ix_console_messages_day_kind", "day", "kind"),
     Index("ix_console_messages_topic_sender", "topic", "sender_id"),
+    # The insights' most recent examples stop after a few rows instead of sorting the range.
+    Index("ix_console_messages_timestamp_event", "timestamp", "event_id"),
 )
 
 # One row per conversation: the list's columns, filters and the queue's order.

@@ -8,12 +8,10 @@ from typing import Any
 
 from sqlalchemy import Connection, insert
 
-from web.console.tables import events, rasa_metadata
+from web.console.seed import create_events_table
+from web.console.tables import events
 
-
-def create_events_table(conn: Connection) -> None:
-    """The table Rasa's SQLTrackerStore creates (same columns), for tests only."""
-    rasa_metadata.create_all(conn, tables=[events], checkfirst=True)
+__all__ = ["action", "bot", "create_events_table", "events", "insert_rows", "sample_conversations", "user"]
 
 
 def user(

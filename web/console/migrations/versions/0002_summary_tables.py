@@ -37,6 +37,7 @@ def upgrade() -> None:
     op.create_index("ix_console_messages_sender_event", "console_messages", ["sender_id", "event_id"])
     op.create_index("ix_console_messages_day_kind", "console_messages", ["day", "kind"])
     op.create_index("ix_console_messages_topic_sender", "console_messages", ["topic", "sender_id"])
+    op.create_index("ix_console_messages_timestamp_event", "console_messages", ["timestamp", "event_id"])
     op.create_table(
         "console_conversations",
         sa.Column("sender_id", sa.String(255), primary_key=True),
