@@ -28,7 +28,7 @@ actions: ## only the action server, for `rasa shell` in another terminal
 shell:   ## talk to the bot in the terminal (start `make actions` first)
 	scripts/setup.sh && scripts/train.sh && .venv/bin/rasa shell --model models/crs.tar.gz
 
-bench:   ## project vs Rasa's default config, one run (~20 min): results/bench.md
+bench:   ## project vs Rasa's default config, one run, then a 20-min soak (~50 min): results/bench.md
 	scripts/bench.sh
 
 scale:   ## 2 Rasa replicas + actions behind nginx, PostgreSQL + Redis (Ctrl-C stops)

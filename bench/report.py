@@ -1,4 +1,4 @@
-"""The benchmark's table: figures per bot, ratios to the baseline, targets, verdicts."""
+"""The benchmark's tables: figures per bot, ratios to the baseline, targets, verdicts; the long session."""
 
 from __future__ import annotations
 
@@ -86,3 +86,37 @@ def table(bots: Dict[str, Dict[str, Any]], baseline: str = "baseline") -> str:
 
 def notes(meta: Dict[str, Any]) -> List[str]:
     return [f"- {key}: {value}" for key, value in meta.items()]
+
+
+def session_table(bots: Dict[str, Dict[str, Any]], target: float = 1.3) -> str:
+    """Markdown: one long session per bot (bench/session.py), the median latency of each window
+    of turns and the last window's median over the first's, against `target`."""
+    names = [n for n in bots if bots[n].get("session_medians_ms")]
+    if not names:
+        return ""
+    turns = bots[names[0]].get("session_turns")
+    windows: List[str] = []
+    for name in names:
+        windows += [w for w in bots[name]["session_medians_ms"] if w not in windows]
+    lines = [
+        f"### One long session: one sender, {turns} questions in a row (ms)",
+        "",
+        "| bot | "
+        + " | ".join(f"turns {w}" for w in windows)
+        + f" | last / first | errors | target <= {target:g} |",
+        "|" + " --- |" + " ---: |" * (len(windows) + 2) + " --- |",
+    ]
+    for name in names:
+        for label, key, growth_key, verdict in (
+            ("latency p50", "session_medians_ms", "session_growth", True),
+            ("server CPU per turn, mean", "session_cpu_ms", "session_cpu_growth", False),
+        ):
+            values = bots[name].get(key)
+            if not values:
+                continue
+            growth = bots[name].get(growth_key)
+            mark = "" if growth is None or not verdict else "met" if growth <= target else "NOT met"
+            cells = [fmt(values.get(w)) for w in windows]
+            cells += [fmt(growth), fmt(bots[name].get("session_errors")) if verdict else "", mark]
+            lines.append(f"| {name}: {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)

@@ -5,8 +5,14 @@
 
 For each bot: training time (from scratch, Rasa's cache off), cold start, memory
 after warm-up, single-user latency, 10 and 50 concurrent conversations through
-the REST channel, and held-out accuracy. Writes results/bench.md and
-results/bench.json. The project's config is read from config.yml as it is now.
+the REST channel, one long session (bench/session.py: one sender, 300 questions in a
+row, the median of turns 1-10 against 291-300), and held-out accuracy. Writes
+results/bench.md and results/bench.json. The project's config is read from config.yml
+as it is now.
+
+Tracker stores, both SQL over a SQLite file of their own: the project's as `make run`
+serves it (endpoints.yml: `SettingsSQLTrackerStore`, with its tracker cache), Rasa's
+default bot with Rasa's own `SQLTrackerStore` (`rasa_sql_tracker_store`).
 
 Optional, after all that and only when asked (`--soak-minutes N`): the soak of
 bench/soak.py, the project's model served as `make run` serves it, at half its
@@ -25,19 +31,20 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
-from typing import Any, Dict, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from bench.accuracy import holdout_examples
 from bench.configs import write_baseline_config
 from bench.load import percentile, run_load
 from bench.memory import group_memory_mb
-from bench.report import table
+from bench.report import session_table, table
 from bench.serve import cold_start, rasa_pid, serve
+from bench.session import run_session
 from bench.soak import report as soak_report
 from bench.soak import soak_model
 from bench.train import train
 from launcher.scale import lock_store_yaml
-from launcher.stack import QUIET_ENV, RASA_BIN, ROOT, SERVING_ENV
+from launcher.stack import QUIET_ENV, RASA_BIN, ROOT, SERVING_ENV, Stack, StackError
 
 RESULTS = ROOT / "results"
 # The project is measured with its serving settings, the launcher's SERVING_ENV (as in
@@ -53,6 +60,39 @@ def _ms(value: float) -> float:
     return value * 1000
 
 
+def replace_tracker_store(endpoints: str, section: Sequence[str]) -> str:
+    """`endpoints` (endpoints.yml's text) with its `tracker_store:` section replaced by `section`'s lines."""
+    lines = endpoints.splitlines()
+    try:
+        start = next(i for i, line in enumerate(lines) if line.split("#")[0].rstrip() == "tracker_store:")
+    except StopIteration:
+        raise ValueError("no top-level `tracker_store:` section in the endpoints") from None
+    end = start + 1
+    while end < len(lines) and (not lines[end].strip() or lines[end][0] in " \t"):
+        end += 1
+    return "\n".join([*lines[:start], *section, "", *lines[end:]]) + "\n"
+
+
+def rasa_sql_tracker_store(endpoints: str, database: Path) -> str:
+    """`endpoints` with Rasa's own SQLTrackerStore over the SQLite file `database` (the baseline's)."""
+    section = ["tracker_store:  # bench: Rasa's own SQLTrackerStore", "  type: SQL", "  dialect: sqlite"]
+    return replace_tracker_store(endpoints, [*section, f"  db: {json.dumps(str(database))}"])
+
+
+def rewrite_endpoints(stack: Stack, change: Callable[[str], str]) -> None:
+    """Before the deferred Rasa of `stack` starts: `change` the text of its endpoints file."""
+    command = stack.services["rasa"].command
+    if "--endpoints" not in command:
+        raise StackError("the Rasa command names no endpoints file")
+    path = Path(command[command.index("--endpoints") + 1])
+    path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+def faq_texts(examples: Sequence[Tuple[str, str]]) -> List[str]:
+    """The texts of the FAQ questions (label `faq/<key>`) among (text, label) pairs; all texts if none."""
+    return [text for text, label in examples if label.startswith("faq/")] or [text for text, _ in examples]
+
+
 def measure_bot(
     name: str,
     model: Path,
@@ -60,12 +100,22 @@ def measure_bot(
     env: Mapping[str, str],
     serving_env: Optional[Mapping[str, str]],
     extra: str,
-    texts: list,
+    examples: Sequence[Tuple[str, str]],
     quick: bool,
+    session_turns: int = 0,
+    rasa_store: bool = False,
 ) -> Dict:
+    """Serve `model` and measure it with the texts of (text, label) `examples`.
+
+    `rasa_store`: with Rasa's own SQLTrackerStore (the baseline) instead of endpoints.yml's;
+    `session_turns`: then one session of that many FAQ questions (0: none).
+    """
     figures: Dict[str, Any] = {}
+    texts = [text for text, _ in examples]
     stack = serve(model, work, name, env, extra, serving_env)
     try:
+        if rasa_store:
+            rewrite_endpoints(stack, lambda text: rasa_sql_tracker_store(text, work / f"{name}.db"))
         figures["cold_start_s"] = cold_start(stack)
         run_load(stack.rasa_url, texts, users=4, per_user=5)  # warm-up: every code path once
         pid = rasa_pid(stack)
@@ -91,6 +141,8 @@ def measure_bot(
                 }
             )
         figures["rss_after_load_mb"] = group_memory_mb(pid)["rss_mb"]
+        if session_turns > 0:
+            figures.update(run_session(stack.rasa_url, faq_texts(examples), session_turns, pid).figures())
     finally:
         stack.stop()
     return figures
@@ -118,13 +170,18 @@ def main(argv: Optional[list] = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (models, logs)")
     parser.add_argument("--resume", type=Path, help="a kept work dir: reuse its models and training times")
     parser.add_argument("--soak-minutes", type=float, default=0.0, help="then soak the project (0: no)")
+    parser.add_argument(
+        "--session-turns", type=int, help="turns of the long session (default 300, 30 with --quick; 0: none)"
+    )
     args = parser.parse_args(argv)
+    session_turns = args.session_turns if args.session_turns is not None else 30 if args.quick else 300
 
     work = args.resume or Path(tempfile.mkdtemp(prefix="crs-bench-"))
     trained = json.loads((work / "train.json").read_text()) if args.resume else {}
     if args.resume:
         args.project_model, args.baseline_model = work / "project.tar.gz", work / "baseline.tar.gz"
-    texts = [text for text, _ in holdout_examples()]
+    examples = holdout_examples()
+    texts = [text for text, _ in examples]
     meta: Dict[str, Any] = {
         "date": time.strftime("%Y-%m-%d %H:%M"),
         "machine": f"{os.cpu_count()} CPUs, {platform.machine()}, Python {platform.python_version()}",
@@ -154,7 +211,12 @@ def main(argv: Optional[list] = None) -> int:
         print(f"bench: serving and loading {name}...", flush=True)
         model = models["baseline" if name == "baseline" else "project"]
         assert model is not None
-        bots[name].update(measure_bot(name, model, work, env, serving_env, extra, texts, args.quick))
+        turns = session_turns if name in ("project", "baseline") else 0
+        baseline = name == "baseline"
+        measured = measure_bot(
+            name, model, work, env, serving_env, extra, examples, args.quick, turns, rasa_store=baseline
+        )
+        bots[name].update(measured)
         (work / "partial.json").write_text(json.dumps(bots, indent=2))
     for name in ("project", "baseline"):
         print(f"bench: accuracy and turn breakdown of {name}...", flush=True)
@@ -168,8 +230,14 @@ def main(argv: Optional[list] = None) -> int:
     meta["project serving settings"] = ", ".join(f"{k}={v}" for k, v in SERVING_ENV.items())
     meta["project-2w"] = "the same model and settings, SANIC_WORKERS=2 (atomic Redis lock store)"
     meta["baseline serving settings"] = "Rasa's defaults"
+    meta["tracker stores"] = (
+        "SQLite files of their own; the project's SettingsSQLTrackerStore (endpoints.yml, tracker cache "
+        "of CRS_TRACKER_CACHE_SIZE, default 64), the baseline Rasa's SQLTrackerStore"
+    )
 
     text = table(bots)
+    if session_turns > 0:
+        text += "\n\n" + session_table({n: bots[n] for n in ("project", "baseline")})
     notes = "\n".join(f"- {key}: {value}" for key, value in meta.items())
     report = f"# Benchmark: project vs Rasa's default configuration\n\n{text}\n\n{notes}\n"
     soaked: Dict[str, Any] = {}

@@ -30,7 +30,7 @@ echo "==> types (mypy): the Rasa code against .venv's packages, the web code aga
 .venv-web/bin/mypy web
 
 echo "==> contract, unit and data-validation tests (Rasa environment)"
-.venv/bin/python -m pytest -q tests/contract tests/assistant tests/actions tests/evaluation tests/launcher tests/curation
+.venv/bin/python -m pytest -q tests/contract tests/assistant tests/actions tests/evaluation tests/launcher tests/curation tests/bench
 
 echo "==> train (skipped when nothing changed)"
 mkdir -p var results

@@ -31,6 +31,14 @@ it has seen, and
 
 The trackers returned are those Rasa's `SQLTrackerStore` builds from the same database
 (tests/assistant/plugins/test_tracker_cache.py, tests/scale/test_tracker_cache.py).
+
+With the cache on, the store's SQL costs little Python (bench/profile.py measured it as
+most of the store's part of a turn): its queries are built once (`Statements`, Core with
+bind parameters, run on the session's connection, so SQLAlchemy neither rebuilds them
+nor computes their cache key each turn), `save` inserts the new events in one
+executemany instead of one ORM object each, and events are read back with their class
+looked up once per type (`event_class`; Rasa's lookup walks every `Event` subclass for
+every event). Same rows, same trackers. With the cache off, everything is Rasa's own.
 """
 
 from __future__ import annotations
@@ -44,17 +52,18 @@ import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Iterator, Optional, Sequence, TypeVar
+from typing import Any, Awaitable, Callable, Dict, Iterator, List, Optional, Sequence, Type, TypeVar
 
 import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import Event, SessionStarted, deserialise_events
+from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from assistant.plugins.store_health import HEALTH
 from assistant.settings import get_settings
@@ -175,6 +184,99 @@ def fork(tracker: DialogueStateTracker) -> DialogueStateTracker:
     return clone
 
 
+# Event classes by type name, as Rasa's `Event.resolve_by_type` finds them (asked once per name).
+_EVENT_CLASSES: Dict[str, Type[Event]] = {}
+
+
+def event_class(type_name: str) -> Optional[Type[Event]]:
+    """The class Rasa deserialises an event of `type_name` into (None: skipped, as Rasa's "topic").
+
+    Rasa's lookup walks all `Event` subclasses for every event; its answer for a name is
+    kept. Unknown names raise ValueError, as in Rasa.
+    """
+    found = _EVENT_CLASSES.get(type_name)
+    if found is None:
+        found = Event.resolve_by_type(type_name)
+        if found is not None:
+            _EVENT_CLASSES[type_name] = found
+    return found
+
+
+def deserialise(dumps: Sequence[dict]) -> List[Event]:
+    """Rasa's `deserialise_events`, with the class of each type looked up once."""
+    events = []
+    for parameters in dumps:
+        if "event" not in parameters:
+            continue
+        name = parameters.get("event")
+        cls = event_class(name) if name is not None else None
+        event = cls._from_parameters(parameters) if cls is not None else None
+        if event:
+            events.append(event)
+        else:
+            logger.warning("Could not deserialise a stored event of type %r", name)
+    return events
+
+
+class Statements:
+    """The cache's queries on the events table, built once: bind parameters `sender_id`, `last_id`."""
+
+    def __init__(self, table: sa.Table) -> None:
+        self.insert = table.insert()
+        sender_id, last_id = sa.bindparam("sender_id"), sa.bindparam("last_id")
+        known, last = table.alias("known"), table.alias("last_known")
+        check = sa.select(
+            sa.select(sa.func.count())
+            .select_from(known)
+            .where(known.c.sender_id == sender_id, known.c.id <= last_id)
+            .scalar_subquery()
+            .label("seen"),
+            sa.select(last.c.timestamp)
+            .where(last.c.id == last_id, last.c.sender_id == sender_id)
+            .scalar_subquery()
+            .label("last_timestamp"),
+        ).subquery("cache_check")
+        event = table
+        self.catch_up = (
+            sa.select(check, event.c.id, event.c.type_name, event.c.timestamp, event.c.data)
+            .select_from(
+                check.outerjoin(event, sa.and_(event.c.sender_id == sender_id, event.c.id > last_id))
+            )
+            .order_by(event.c.id)
+        )
+        starts, everything, top, newest = (table.alias(n) for n in ("starts", "everything", "top", "newest"))
+        session_start = (
+            sa.select(sa.func.max(starts.c.timestamp))
+            .where(starts.c.sender_id == sender_id, starts.c.type_name == SESSION_STARTED)
+            .scalar_subquery()
+        )
+        top_id = sa.select(sa.func.max(top.c.id)).where(top.c.sender_id == sender_id).scalar_subquery()
+        self.read_session = (
+            sa.select(
+                event.c.id,
+                event.c.type_name,
+                event.c.timestamp,
+                event.c.data,
+                session_start.label("session_start"),
+                sa.select(sa.func.count())
+                .select_from(everything)
+                .where(everything.c.sender_id == sender_id)
+                .scalar_subquery()
+                .label("seen"),
+                top_id.label("last_id"),
+                sa.select(newest.c.timestamp)
+                .where(newest.c.id == top_id)
+                .scalar_subquery()
+                .label("last_timestamp"),
+            )
+            .where(
+                event.c.sender_id == sender_id,
+                sa.or_(event.c.timestamp >= session_start, session_start.is_(None)),
+            )
+            .order_by(event.c.id)
+        )
+
+
 class SettingsSQLTrackerStore(SQLTrackerStore):
     """`SQLTrackerStore` whose URL comes from `assistant.settings`, failing loudly, with a tracker cache."""
 
@@ -198,6 +300,7 @@ class SettingsSQLTrackerStore(SQLTrackerStore):
         self.engine = sa.create_engine(url_object, pool_pre_ping=True, **create_engine_kwargs(url_object))
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         self.retry_seconds = settings.db_retry_seconds
+        self.statements = Statements(self.SQLEvent.__table__)
         HEALTH.ping = self.ping
 
     @property
@@ -253,8 +356,32 @@ class SettingsSQLTrackerStore(SQLTrackerStore):
         return await self._retrying("retrieve", lambda: retrieve_full(conversation_id))
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        save = super().save  # which calls `_additional_events` below
-        await self._retrying("save", lambda: save(tracker))
+        if self.cache.size <= 0:
+            save = super().save  # Rasa's, which calls `_additional_events` below
+            await self._retrying("save", lambda: save(tracker))
+            return
+        await self._retrying("save", lambda: self._save(tracker))
+
+    async def _save(self, tracker: DialogueStateTracker) -> None:
+        """Rasa's `SQLTrackerStore.save` (the same rows), inserting the new events in one executemany."""
+        await self.stream_events(tracker)
+        with self.session_scope() as session:
+            rows = []
+            for event in self._additional_events(session, tracker):
+                data = event.as_dict()
+                rows.append(
+                    {
+                        "sender_id": tracker.sender_id,
+                        "type_name": event.type_name,
+                        "timestamp": data.get("timestamp"),
+                        "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+                        "action_name": data.get("name"),
+                        "data": json.dumps(data),
+                    }
+                )
+            if rows:
+                session.execute(self.statements.insert, rows)
+            session.commit()
 
     # The cache. Database calls are synchronous, as in Rasa's store, so no other
     # coroutine of this process runs between reading an entry and changing it.
@@ -277,41 +404,11 @@ class SettingsSQLTrackerStore(SQLTrackerStore):
 
     def _read_session(self, session: Session, sender_id: str) -> Optional[CachedTracker]:
         """Rasa's read of the latest session, plus what the cache needs to stay in step (one query)."""
-        event = self.SQLEvent
-        starts, everything, top, last = (aliased(event) for _ in range(4))
-        session_start = (
-            sa.select(sa.func.max(starts.timestamp))
-            .where(starts.sender_id == sender_id, starts.type_name == SESSION_STARTED)
-            .scalar_subquery()
-        )
-        top_id = sa.select(sa.func.max(top.id)).where(top.sender_id == sender_id).scalar_subquery()
-        query = (
-            sa.select(
-                event.id,
-                event.type_name,
-                event.timestamp,
-                event.data,
-                session_start.label("session_start"),
-                sa.select(sa.func.count())
-                .select_from(everything)
-                .where(everything.sender_id == sender_id)
-                .scalar_subquery()
-                .label("seen"),
-                top_id.label("last_id"),
-                sa.select(last.timestamp).where(last.id == top_id).scalar_subquery().label("last_timestamp"),
-            )
-            .where(
-                event.sender_id == sender_id,
-                sa.or_(event.timestamp >= session_start, session_start.is_(None)),
-            )
-            .order_by(event.id)
-        )
-        rows = session.execute(query).all()
+        rows = session.connection().execute(self.statements.read_session, {"sender_id": sender_id}).all()
         if not rows:
             return None
-        tracker = DialogueStateTracker.from_dict(
-            sender_id, [json.loads(row.data) for row in rows], self.domain.slots
-        )
+        events = deserialise([json.loads(row.data) for row in rows])
+        tracker = DialogueStateTracker.from_events(sender_id, events, self.domain.slots)
         first = rows[0]
         return CachedTracker(
             tracker=tracker,
@@ -324,27 +421,8 @@ class SettingsSQLTrackerStore(SQLTrackerStore):
 
     def _catch_up(self, session: Session, sender_id: str, entry: CachedTracker) -> bool:
         """Apply the sender's events stored after `entry.last_id`; False if only a full read will do."""
-        event = self.SQLEvent
-        known, last = aliased(event), aliased(event)
-        check = sa.select(
-            sa.select(sa.func.count())
-            .select_from(known)
-            .where(known.sender_id == sender_id, known.id <= entry.last_id)
-            .scalar_subquery()
-            .label("seen"),
-            sa.select(last.timestamp)
-            .where(last.id == entry.last_id, last.sender_id == sender_id)
-            .scalar_subquery()
-            .label("last_timestamp"),
-        ).subquery("cache_check")
-        query = (
-            sa.select(check, event.id, event.type_name, event.timestamp, event.data)
-            .select_from(
-                check.outerjoin(event, sa.and_(event.sender_id == sender_id, event.id > entry.last_id))
-            )
-            .order_by(event.id)
-        )
-        rows = session.execute(query).all()
+        parameters = {"sender_id": sender_id, "last_id": entry.last_id}
+        rows = session.connection().execute(self.statements.catch_up, parameters).all()
         if rows[0].seen != entry.seen or rows[0].last_timestamp != entry.last_timestamp:
             return False  # events deleted, an id reused, or a write committed late: read anew
         new = [StoredEvent(r.id, r.type_name, r.timestamp, r.data) for r in rows if r.id is not None]
@@ -358,7 +436,7 @@ class SettingsSQLTrackerStore(SQLTrackerStore):
             return False  # a new session: Rasa's read decides where it starts
         try:
             in_session = [json.loads(s.data) for s in new if entry.in_session(s.timestamp)]
-            for event in deserialise_events(in_session):
+            for event in deserialise(in_session):
                 entry.tracker.update(event)
         except BaseException:
             self.cache.drop(sender_id)  # half applied

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -33,7 +32,7 @@ def tracker(sender: str) -> DialogueStateTracker:
 
 def failing(times: int):
     calls = {"n": 0}
-    real_save = SQLTrackerStore.save
+    real_save = SettingsSQLTrackerStore._save  # the write `save` retries (the cache is on by default)
 
     async def save(self, t):
         calls["n"] += 1
@@ -46,7 +45,7 @@ def failing(times: int):
 
 def test_a_brief_outage_is_retried_and_the_tracker_stored(store, monkeypatch):
     save, calls = failing(times=1)
-    monkeypatch.setattr(SQLTrackerStore, "save", save)
+    monkeypatch.setattr(SettingsSQLTrackerStore, "_save", save)
     asyncio.run(store.save(tracker("brief")))
     assert calls["n"] == 2
     assert asyncio.run(store.retrieve("brief")) is not None
@@ -55,7 +54,7 @@ def test_a_brief_outage_is_retried_and_the_tracker_stored(store, monkeypatch):
 
 def test_a_longer_outage_raises_and_is_counted_for_the_request(store, monkeypatch, caplog):
     save, _ = failing(times=1000)
-    monkeypatch.setattr(SQLTrackerStore, "save", save)
+    monkeypatch.setattr(SettingsSQLTrackerStore, "_save", save)
     failures = store_health.begin_request()
     with pytest.raises(TrackerStoreUnavailable):
         asyncio.run(store.save(tracker("long")))
