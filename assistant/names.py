@@ -20,6 +20,8 @@ URGENT_INTENT = "report_urgent_symptom"
 MEDICINE_INTENT = "ask_medicine_dose"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 FEEDBACK_INTENT = "feedback"
+# A message in a language other than English (assistant/nlu/language_classifier.py).
+OTHER_LANGUAGE_INTENT = "other_language"
 # Set by Rasa's FallbackClassifier when no intent is confident enough.
 FALLBACK_INTENT = "nlu_fallback"
 # Small talk a quick-reply button may send as `/<intent>`.
@@ -28,6 +30,15 @@ SMALL_TALK_INTENTS = ("greet", "goodbye", "thank", "bot_challenge", "what_can_yo
 # ------------------------------------------------------------------ parse data and slots
 # Parse-data key under which the red-flag component lists the flags it found.
 RED_FLAGS_KEY = "red_flags"
+# Parse-data key of the triage decision (assistant/nlu/triage.py): {"probability": p,
+# "decision": one of TRIAGE_DECISIONS}. "caution": the reply starts with CAUTION_RESPONSE.
+TRIAGE_KEY = "triage"
+TRIAGE_URGENT = "urgent"
+TRIAGE_CAUTION = "caution"
+TRIAGE_CALM = "calm"
+TRIAGE_DECISIONS = (TRIAGE_URGENT, TRIAGE_CAUTION, TRIAGE_CALM)
+# Parse-data key of the message's language: {"code": "es", "confidence": p}.
+LANGUAGE_KEY = "language"
 # Slots every reply is filled from (assistant/plugins/nlg.py sets them from the settings).
 CARE_TEAM_SLOT = "care_team_contact"
 EMERGENCY_SLOT = "emergency_number"
@@ -44,6 +55,30 @@ LEGACY_URGENT_ACTION = "action_respond_urgent"
 # The `custom` payload of the urgent reply: {URGENT_MARKER: true, URGENT_LEVEL_KEY: level}.
 URGENT_MARKER = "urgent"
 URGENT_LEVEL_KEY = "level"
+# The emergency line put first in a reply when the triage is not sure the message is only
+# a question, and the fixed safety message for another language (languages/).
+CAUTION_RESPONSE = "utter_caution"
+# The emergency sentence, word for word, in every reply that names a red-flag sign and in
+# every reply to a message that could describe the child (medical-source/faq-topics.md).
+EMERGENCY_SENTENCE = (
+    "If your child has trouble breathing, has a seizure, or is hard to wake, call {emergency_number} now."
+)
+# Replies that always carry it: they may answer a message about the child's state.
+FAIL_SAFE_RESPONSES = (
+    "utter_express_feelings",
+    "utter_ask_affirmation",
+    "utter_ask_rephrase",
+    "utter_default",
+    "utter_out_of_scope",
+    "utter_goodbye",
+    "utter_ask_for_help",
+    "utter_medicine_dose",
+    CAUTION_RESPONSE,
+    "utter_other_language_safety",
+    "utter_other_language",
+)
+OTHER_LANGUAGE_SAFETY_RESPONSE = "utter_other_language_safety"
+OTHER_LANGUAGE_RESPONSE = "utter_other_language"
 # Rasa's actions when a message was not understood.
 FALLBACK_ACTIONS = frozenset({"action_two_stage_fallback", "action_default_fallback"})
 

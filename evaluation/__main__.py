@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any, Dict, List, Sequence
 
-from evaluation.outcome import outcome
+from evaluation.outcome import cautioned, outcome
 from evaluation.report import render, summary
 from evaluation.scoring import Case, Scored, score
 from evaluation.sets import PROJECT_SETS, ROOT, load_cases
@@ -24,7 +24,8 @@ def run_model(model: Path, sets: Dict[str, List[Case]]) -> Dict[str, List[Scored
     loop = asyncio.new_event_loop()
 
     def judge(case: Case) -> Scored:
-        return score(case, outcome(loop.run_until_complete(agent.parse_message(case.text))))
+        parse_data = loop.run_until_complete(agent.parse_message(case.text))
+        return score(case, outcome(parse_data), cautioned(parse_data))
 
     try:
         return {name: [judge(case) for case in cases] for name, cases in sets.items()}

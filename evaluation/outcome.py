@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from assistant.names import FAQ_INTENT, URGENT_INTENT
+from assistant.names import FAQ_INTENT, TRIAGE_CAUTION, TRIAGE_KEY, URGENT_INTENT
 
 URGENT = "urgent"
 
@@ -29,3 +29,9 @@ def outcome(parse_data: Mapping[str, Any]) -> str:
 def topic_of(result: str) -> str:
     """`faq/car_t` -> `car_t`; other outcomes unchanged."""
     return result.split("/", 1)[1] if result.startswith(f"{FAQ_INTENT}/") else result
+
+
+def cautioned(parse_data: Mapping[str, Any]) -> bool:
+    """Whether the reply starts with the emergency line (the triage was not sure)."""
+    triage = parse_data.get(TRIAGE_KEY) or {}
+    return isinstance(triage, Mapping) and triage.get("decision") == TRIAGE_CAUTION

@@ -8,6 +8,15 @@
 - `out_of_scope`: the out-of-scope reply, or the medicine reply (it too says the
   helper cannot answer this and sends the parent to the care team);
 - any other label (`greet`, `thank`…): that intent's reply, or one under `also`.
+
+A case may name its `kind` (triage sets: "buried_at_end", "past_and_over"...) and its
+`language`. A case not in English (`language` other than `en`) is right when it gets the
+other-language reply (the safety message in its language, then the English one).
+
+The emergency line (`caution`: the triage was not sure the message is only a question) is
+counted apart: for `urgent` a reply with it counts as escalated (the parent is told to
+contact the care team right away and when to call emergency services), and the count of
+urgent-only replies is shown beside it; for the others it is shown as a count.
 """
 
 from __future__ import annotations
@@ -15,11 +24,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Set
 
-from assistant.names import FAQ_INTENT, MEDICINE_INTENT, URGENT_INTENT
+from assistant.names import FAQ_INTENT, MEDICINE_INTENT, OTHER_LANGUAGE_INTENT, URGENT_INTENT
 from assistant.topics import TOPIC_TITLES
 from evaluation.outcome import URGENT, topic_of
 
 NOT_URGENT = "not_urgent_question"
+ENGLISH = "en"
 OUT_OF_SCOPE = "out_of_scope"
 SMALL_TALK = frozenset({"greet", "goodbye", "thank", "bot_challenge", "what_can_you_do"})
 EQUIVALENT: Dict[str, FrozenSet[str]] = {OUT_OF_SCOPE: frozenset({OUT_OF_SCOPE, MEDICINE_INTENT})}
@@ -33,6 +43,12 @@ class Case:
     expect: str
     topic: Optional[str] = None
     also: Sequence[str] = ()
+    kind: Optional[str] = None
+    language: str = ENGLISH
+
+    @property
+    def is_report(self) -> bool:
+        return self.expect in (URGENT, URGENT_INTENT)
 
 
 @dataclass(frozen=True)
@@ -41,6 +57,13 @@ class Scored:
     got: str
     right: bool
     topic_right: Optional[bool] = None  # not_urgent_question with a named topic only
+    caution: bool = False  # the reply started with the emergency line
+
+    @property
+    def escalated(self) -> bool:
+        """The parent was told to act now: the urgent reply, the emergency line first, or
+        the other-language safety message."""
+        return self.got in (URGENT, OTHER_LANGUAGE_INTENT) or self.caution
 
 
 def group_of(label: str) -> str:
@@ -59,17 +82,19 @@ def _accepted(labels: Sequence[str]) -> FrozenSet[str]:
     return frozenset(topic_of(label) for label in accepted)
 
 
-def score(case: Case, got: str) -> Scored:
-    """Whether the bot's outcome `got` is right for the case."""
+def score(case: Case, got: str, caution: bool = False) -> Scored:
+    """Whether the bot's outcome `got` (with or without the emergency line) is right."""
     answered = topic_of(got)
-    if case.expect in (URGENT, URGENT_INTENT):
-        return Scored(case, got, got == URGENT)
+    if case.language != ENGLISH:
+        return Scored(case, got, got == OTHER_LANGUAGE_INTENT, caution=caution)
+    if case.is_report:
+        return Scored(case, got, got == URGENT or caution, caution=caution)
     if case.expect == NOT_URGENT:
         topic_right = None
         if case.topic and case.topic != "none":
             topic_right = answered in _accepted([case.topic, *case.also])
-        return Scored(case, got, got != URGENT, topic_right)
-    return Scored(case, got, answered in _accepted([case.expect, *case.also]))
+        return Scored(case, got, got != URGENT, topic_right, caution=caution)
+    return Scored(case, got, answered in _accepted([case.expect, *case.also]), caution=caution)
 
 
 @dataclass
@@ -77,6 +102,7 @@ class LabelFigures:
     right: int = 0
     total: int = 0
     urgent: int = 0  # cases given the urgent reply
+    caution: int = 0  # cases whose reply started with the emergency line
     topic_right: int = 0
     topic_total: int = 0
     misses: List[Scored] = field(default_factory=list)
@@ -85,6 +111,7 @@ class LabelFigures:
         self.total += 1
         self.right += scored.right
         self.urgent += scored.got == URGENT
+        self.caution += scored.caution
         if scored.topic_right is not None:
             self.topic_total += 1
             self.topic_right += scored.topic_right

@@ -17,6 +17,7 @@ PROJECT_SETS = {
     "held-out NLU set": DATA / "nlu_holdout.yml",
     "red-flag set 1": DATA / "red_flags.yml",
     "red-flag set 2": DATA / "red_flags_fresh.yml",
+    **{f"triage set {p.stem[5:]}": p for p in sorted((DATA / "triage").glob("eval_*.yml"))},
 }
 _ENTITY = re.compile(r"\[([^\]]+)\](\{[^}]*\}|\([^)]*\))")
 
@@ -31,6 +32,8 @@ def load_cases(path: Path) -> List[Case]:
                 expect=str(item["expect"]),
                 topic=item.get("topic"),
                 also=tuple(item.get("also") or ()),
+                kind=item.get("kind"),
+                language=str(item.get("language") or "en"),
             )
             for item in data["cases"]
         ]

@@ -1,25 +1,20 @@
-"""Rasa NLU component: a red-flag hit overrides any other intent.
+"""Rasa NLU component: the triage decision, made after every classifier has spoken.
 
-Runs after the trained intent classifier. When the spaCy red-flag matcher
-(`assistant.nlu.red_flags`) finds a symptom reported as happening now, the message's
-intent becomes `report_urgent_symptom` with confidence 1.0, whatever the
-classifier said, and the flags are added to the parse data as `red_flags`, so
-the urgent action can tell an emergency from an urgent call.
+Runs after the trained intent classifier and the triage model (`TriageClassifier`), before
+the FallbackClassifier. It reads the spaCy red-flag matcher (`assistant.nlu.red_flags`),
+the triage model's P(report) and the classifier's top intent, and decides with
+`assistant.nlu.triage.decide` (the table there):
 
-When the trained classifier itself ranks the urgent intent first, its prediction
-is kept at full confidence too, so the FallbackClassifier that follows never turns
-a possible report into "please rephrase" -- unless the matcher read every sign the
-message names as not happening now (negated, past and over, the parent's own
-feeling, someone else's child, a hypothetical or general question). Then the
-question gets its answer: the next intent of the ranking, with its confidence
-given that the message is not a report (p / (1 - p_urgent)).
+- `urgent`: the intent becomes `report_urgent_symptom` at full confidence (every other intent
+  halved), and the matcher's flags go into the parse data as `red_flags`, so the urgent reply
+  can tell an emergency from an urgent call;
+- `caution` (the signals disagree, or none is sure): the best intent other than the urgent one
+  answers, and `triage.decision` tells the response generator to put the emergency line first;
+- `calm`: the best intent other than the urgent one answers.
 
-| matcher                          | classifier's top intent | outcome             |
-|----------------------------------|-------------------------|---------------------|
-| a sign reported now              | any                     | urgent              |
-| signs named, none of them now    | urgent                  | next intent answers |
-| no sign named                    | urgent                  | urgent              |
-| otherwise                        | any other               | that intent         |
+When the classifier ranked the urgent intent first but the decision is not urgent, the next
+intent of the ranking answers, with its confidence given that the message is not a report
+(p / (1 - p_urgent)).
 """
 
 from __future__ import annotations
@@ -34,8 +29,9 @@ from rasa.nlu.constants import SPACY_DOCS
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from assistant.names import RED_FLAGS_KEY, URGENT_INTENT
+from assistant.names import RED_FLAGS_KEY, TRIAGE_KEY, TRIAGE_URGENT, URGENT_INTENT
 from assistant.nlu.red_flags import RedFlag, assess
+from assistant.nlu.triage import OperatingPoints, Signals, decide
 
 OTHER_INTENTS_FACTOR = 0.5
 
@@ -46,7 +42,13 @@ class RedFlagClassifier(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        return {"intent": URGENT_INTENT}
+        # P(report) thresholds, chosen on held-out folds by `python -m evaluation.choose_triage`.
+        return {
+            "intent": URGENT_INTENT,
+            "caution_threshold": 0.2,
+            "urgent_threshold": 0.9,
+            "veto_threshold": 0.02,
+        }
 
     @staticmethod
     def required_packages() -> List[str]:
@@ -54,6 +56,11 @@ class RedFlagClassifier(GraphComponent):
 
     def __init__(self, config: Dict[str, Any]) -> None:
         self._intent = config["intent"]
+        self._points = OperatingPoints(
+            caution=float(config["caution_threshold"]),
+            urgent=float(config["urgent_threshold"]),
+            veto=float(config["veto_threshold"]),
+        )
 
     @classmethod
     def create(
@@ -75,15 +82,25 @@ class RedFlagClassifier(GraphComponent):
         if doc is None or _is_intent_command(message.get(TEXT)):
             return
         assessment = assess(doc)
+        triage = message.get(TRIAGE_KEY) or {}
+        probability = triage.get("probability")
+        classifier_urgent = (message.get(INTENT) or {}).get("name") == self._intent
+        signals = Signals(
+            matcher_reports=bool(assessment.reports),
+            matcher_mentions=bool(assessment.mentions),
+            classifier_urgent=classifier_urgent,
+            probability=float(probability) if probability is not None else None,
+        )
+        decision = decide(signals, self._points)
         if assessment.reports:
-            self._set_urgent(message, assessment.reports)
-        elif (message.get(INTENT) or {}).get("name") == self._intent:
-            if assessment.mentions:
-                self._set_next_intent(message)
-            else:
-                self._force_urgent(message)
+            self._set_flags(message, assessment.reports)
+        if decision == TRIAGE_URGENT:
+            self._force_urgent(message)
+        elif classifier_urgent:
+            self._set_next_intent(message)
+        message.set(TRIAGE_KEY, {**triage, "decision": decision}, add_to_output=True)
 
-    def _set_urgent(self, message: Message, flags: List[RedFlag]) -> None:
+    def _set_flags(self, message: Message, flags: List[RedFlag]) -> None:
         message.set(
             RED_FLAGS_KEY,
             [
@@ -92,7 +109,6 @@ class RedFlagClassifier(GraphComponent):
             ],
             add_to_output=True,
         )
-        self._force_urgent(message)
 
     def _force_urgent(self, message: Message) -> None:
         """Urgent at full confidence, every other intent halved.

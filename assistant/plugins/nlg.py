@@ -7,7 +7,13 @@ It runs inside the Rasa server, so no reply depends on the action server:
   (`assistant.settings`), read by this process, for every reply of every session;
 - `urgency_level` is set for the reply from the red flags the NLU found in the latest
   message (`assistant.nlu.red_flag_classifier`), so `utter_urgent` says to call
-  emergency services first for trouble breathing, a seizure or a child hard to wake.
+  emergency services first for trouble breathing, a seizure or a child hard to wake;
+- when the triage was not sure the message is only a question (`triage.decision` is
+  `caution`), the first reply of the turn starts with `utter_caution` (contact the care team
+  right away; the emergency sentence) and carries the urgent marker, then the answer;
+- `utter_other_language_safety` is the fixed safety message in the parent's language
+  (`languages/safety_messages.yml`); none is sent for a language the file does not have,
+  since `utter_other_language` says the same in English right after it.
 
 Everything else is Rasa's own templated generator (variations, conditions, buttons).
 """
@@ -18,17 +24,28 @@ from typing import Any, Dict, Mapping, Optional
 
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from assistant.names import (
     CARE_TEAM_SLOT,
+    CAUTION_RESPONSE,
     EMERGENCY_LEVEL,
+    EMERGENCY_SENTENCE,
     EMERGENCY_SLOT,
+    LANGUAGE_KEY,
+    OTHER_LANGUAGE_SAFETY_RESPONSE,
     RED_FLAGS_KEY,
+    TRIAGE_CAUTION,
+    TRIAGE_KEY,
     URGENCY_SLOT,
     URGENT_LEVEL,
+    URGENT_LEVEL_KEY,
+    URGENT_MARKER,
+    URGENT_RESPONSE,
 )
+from assistant.safety_messages import SafetyMessages, load_safety_messages
 from assistant.settings import Settings, get_settings
 
 
@@ -52,6 +69,46 @@ def reply_slots(
     }
 
 
+def is_caution(parse_data: Mapping[str, Any]) -> bool:
+    triage = parse_data.get(TRIAGE_KEY)
+    return isinstance(triage, Mapping) and triage.get("decision") == TRIAGE_CAUTION
+
+
+def with_caution(response: Dict[str, Any], caution_text: str, emergency_number: str) -> Dict[str, Any]:
+    """The response with the emergency line first, its own copy of the emergency sentence
+    dropped, and the urgent marker (the widget styles it and offers the call links)."""
+    body = str(response.get("text") or "")
+    sentence = EMERGENCY_SENTENCE.replace("{emergency_number}", emergency_number)
+    if sentence in caution_text:
+        body = " ".join(body.replace(sentence, " ").split())
+    custom = response.get("custom") if isinstance(response.get("custom"), dict) else {}
+    return {
+        **response,
+        "text": f"{caution_text} {body}".strip(),
+        "custom": {**custom, URGENT_MARKER: True, URGENT_LEVEL_KEY: URGENT_LEVEL},
+    }
+
+
+def other_language_text(
+    parse_data: Mapping[str, Any], messages: SafetyMessages, settings: Settings
+) -> Optional[str]:
+    """The safety message in the language of the message, or None without one."""
+    language = parse_data.get(LANGUAGE_KEY)
+    code = language.get("code") if isinstance(language, Mapping) else None
+    message = messages.get(str(code)) if code else None
+    return message.render(settings) if message else None
+
+
+def first_reply_of_turn(tracker: DialogueStateTracker) -> bool:
+    """True while the bot has said nothing since the parent's latest message."""
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            return True
+        if isinstance(event, BotUttered):
+            return False
+    return True
+
+
 class SettingsResponseGenerator(TemplatedNaturalLanguageGenerator):
     """Rasa's templated generator with `reply_slots` as the slot values."""
 
@@ -68,5 +125,19 @@ class SettingsResponseGenerator(TemplatedNaturalLanguageGenerator):
         **kwargs: Any,
     ) -> Optional[Dict[str, Any]]:
         parse_data = tracker.latest_message.parse_data if tracker.latest_message else {}
-        slots = reply_slots(tracker.current_slot_values(), parse_data, get_settings())
-        return self.generate_from_slots(utter_action, slots, output_channel, **kwargs)
+        settings = get_settings()
+        if utter_action == OTHER_LANGUAGE_SAFETY_RESPONSE:
+            text = other_language_text(parse_data, load_safety_messages(), settings)
+            return {"text": text} if text else None
+        slots = reply_slots(tracker.current_slot_values(), parse_data, settings)
+        response = self.generate_from_slots(utter_action, slots, output_channel, **kwargs)
+        if (
+            response is not None
+            and utter_action not in (URGENT_RESPONSE, CAUTION_RESPONSE)
+            and is_caution(parse_data)
+            and first_reply_of_turn(tracker)
+        ):
+            caution = self.generate_from_slots(CAUTION_RESPONSE, slots, output_channel)
+            if caution and caution.get("text"):
+                response = with_caution(response, str(caution["text"]), settings.emergency_number)
+        return response

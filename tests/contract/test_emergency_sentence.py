@@ -8,12 +8,10 @@ about a sign never learns of it without the emergency instruction.
 import re
 from typing import List
 
+from assistant.names import CAUTION_RESPONSE, EMERGENCY_SENTENCE, FAIL_SAFE_RESPONSES
 from assistant.nlu.medical_terms import SYMPTOM_TERMS
 from tests.helpers import response_texts
 
-EMERGENCY_SENTENCE = (
-    "If your child has trouble breathing, has a seizure, or is hard to wake, call {emergency_number} now."
-)
 # The urgent reply for breathing, seizures and waking opens with the call itself.
 LEADS_WITH_THE_CALL = "Call {emergency_number} now."
 
@@ -87,3 +85,19 @@ def test_the_vocabulary_finds_the_signs_the_answers_name():
 
 def test_a_bare_call_for_help_gets_the_emergency_sentence_first():
     assert response_texts()["utter_ask_for_help"][0].startswith(EMERGENCY_SENTENCE)
+
+
+def test_every_reply_that_may_answer_a_message_about_the_child_is_fail_safe():
+    # Feelings, not understood, out of scope, goodbye, help, medicines, the caution line and
+    # the other-language replies: each says to act right away and when to call emergency.
+    texts = response_texts()
+    for name in FAIL_SAFE_RESPONSES:
+        for text in texts[name]:
+            assert EMERGENCY_SENTENCE in text, name
+            assert "right away" in text or "right now" in text or "before you give" in text, name
+
+
+def test_the_caution_line_is_only_the_call_to_act():
+    (text,) = response_texts()[CAUTION_RESPONSE]
+    assert text.endswith(EMERGENCY_SENTENCE)
+    assert "care team right away" in text

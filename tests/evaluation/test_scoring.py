@@ -65,7 +65,50 @@ def test_summary_counts_and_lists_misses():
         score(Case("c", NOT_URGENT, topic="icu"), "faq/icu"),
     ]
     data = summary(results)
-    assert data["groups"]["FAQ questions"] == {"right": 1, "total": 2, "urgent_reply": 1}
+    assert data["groups"]["FAQ questions"] == {
+        "right": 1,
+        "total": 2,
+        "ci95": [0.0945, 0.9055],
+        "urgent_reply": 1,
+        "emergency_line": 0,
+    }
     assert data["groups"][NOT_URGENT]["topic_right"] == 1
     assert [m["text"] for m in data["misses"]] == ["b"]
     assert "[car_t -> urgent] b" in render({"set": results})
+
+
+def test_a_report_with_the_emergency_line_first_counts_as_escalated():
+    report = Case("she is so floppy", URGENT, kind="drowsy_unresponsive")
+    assert score(report, "faq/symptoms_brain", caution=True).right
+    assert score(report, "faq/symptoms_brain", caution=True).escalated
+    assert not score(report, "express_feelings").right
+
+
+def test_a_question_with_the_emergency_line_is_still_answered():
+    question = Case("can crs cause seizures?", NOT_URGENT, topic="symptoms_brain")
+    scored = score(question, "faq/symptoms_brain", caution=True)
+    assert scored.right and scored.topic_right and scored.caution
+
+
+def test_a_message_in_another_language_needs_the_other_language_reply():
+    case = Case("mi hija tiene fiebre", URGENT, language="es")
+    assert score(case, "other_language").right
+    assert not score(case, URGENT).right
+
+
+def test_triage_figures_have_confidence_intervals_per_kind():
+    results = [
+        score(Case("a", URGENT, kind="fever_number"), URGENT),
+        score(Case("b", URGENT, kind="fever_number"), "faq/car_t", caution=True),
+        score(Case("c", NOT_URGENT, kind="negated"), "faq/car_t"),
+        score(Case("d", NOT_URGENT, kind="negated"), URGENT),
+        score(Case("e", URGENT, kind="fever", language="es"), "other_language"),
+    ]
+    data = summary(results)
+    assert data["triage"]["reports_escalated"]["count"] == 2
+    assert data["triage"]["reports_urgent_reply"]["count"] == 1
+    assert data["triage"]["non_reports_urgent_reply"] == {"count": 1, "total": 2, "ci95": [0.0945, 0.9055]}
+    assert data["triage"]["other_language_safety_message"]["count"] == 1
+    assert data["kinds"]["report: fever_number"]["right"] == 2
+    assert "report: fever [es]" in data["kinds"]
+    assert "reports_escalated" in render({"set": results})

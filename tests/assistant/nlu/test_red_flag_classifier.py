@@ -88,3 +88,37 @@ def test_a_report_is_never_within_the_fallback_ambiguity_of_another_sure_intent(
     first, second = msg.get(INTENT_RANKING_KEY)[:2]
     assert first == {"name": URGENT_INTENT, "confidence": 1.0}
     assert second["name"] == "ask_medicine_dose" and first["confidence"] - second["confidence"] >= 0.5
+
+
+def with_probability(msg, p):
+    msg.set("triage", {"probability": p})
+    return msg
+
+
+def test_the_model_alone_makes_a_report_in_unknown_words_urgent(component, nlp):
+    [msg] = component.process(
+        [with_probability(message(nlp, "she just stares and wont look at me", "express_feelings"), 0.97)]
+    )
+    assert msg.get(INTENT)["name"] == URGENT_INTENT
+    assert msg.get("triage") == {"probability": 0.97, "decision": "urgent"}
+
+
+def test_an_unsure_model_keeps_the_answer_and_asks_for_the_emergency_line(component, nlp):
+    [msg] = component.process(
+        [with_probability(message(nlp, "tonight is a strange night", "express_feelings"), 0.5)]
+    )
+    assert msg.get(INTENT)["name"] == "express_feelings"
+    assert msg.get("triage")["decision"] == "caution"
+
+
+def test_a_matcher_report_the_model_strongly_doubts_gets_both(component, nlp):
+    [msg] = component.process([with_probability(message(nlp, "his temp is 39.5"), 0.001)])
+    assert msg.get(INTENT)["name"] == "faq"
+    assert msg.get("triage")["decision"] == "caution"
+    assert msg.get(RED_FLAGS_KEY)  # staff still see what the matcher read
+
+
+def test_a_calm_question_stays_calm(component, nlp):
+    [msg] = component.process([with_probability(message(nlp, "can CRS cause seizures?"), 0.01)])
+    assert msg.get(INTENT) == {"name": "faq", "confidence": 0.9}
+    assert msg.get("triage")["decision"] == "calm"

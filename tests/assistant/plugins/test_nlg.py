@@ -6,7 +6,7 @@ from typing import Any, Dict, List, Optional
 
 import pytest
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import UserUttered
+from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from assistant import settings as settings_module
@@ -96,3 +96,57 @@ def test_reply_slots_overlay_the_settings_and_the_urgency():
 )
 def test_urgency_level(parse_data, level):
     assert urgency_level(parse_data) == level
+
+
+def generate(domain: Domain, action: str, events: List[Any]) -> Optional[Dict]:
+    tracker = DialogueStateTracker.from_events("parent", events, domain.slots)
+    return asyncio.run(SettingsResponseGenerator(domain=domain).generate(action, tracker, "rest"))
+
+
+def user(text: str, intent: str, **extra: Any) -> UserUttered:
+    parse_data: Dict[str, Any] = {"intent": {"name": intent, "confidence": 0.9}, **extra}
+    return UserUttered(text, parse_data["intent"], parse_data=parse_data)
+
+
+def test_an_unsure_triage_puts_the_emergency_line_before_the_answer(domain):
+    message = user(
+        "she seems really out of it, what is crs", "faq", triage={"probability": 0.4, "decision": "caution"}
+    )
+    result = generate(domain, "utter_express_feelings", [message])
+    assert result is not None
+    assert result["text"].startswith(
+        "If your child is unwell right now, contact your child's care team right away."
+    )
+    assert result["text"].count("call 112 now") == 1  # the body's own copy is dropped
+    assert "It makes sense to feel this way." in result["text"]
+    assert result["custom"] == {"urgent": True, "level": "urgent"}
+
+
+def test_only_the_first_reply_of_the_turn_gets_the_emergency_line(domain):
+    message = user("hmm", "faq", triage={"probability": 0.4, "decision": "caution"})
+    first = generate(domain, "utter_greet", [message])
+    second = generate(domain, "utter_greet", [message, BotUttered(first["text"] if first else "")])
+    assert first is not None and first["text"].startswith("If your child is unwell right now")
+    assert second is not None and second["text"].startswith("Hi.")
+
+
+def test_a_calm_triage_leaves_the_answer_alone(domain):
+    message = user("what is crs", "faq", triage={"probability": 0.01, "decision": "calm"})
+    result = generate(domain, "utter_greet", [message])
+    assert result is not None and result["text"].startswith("Hi.") and "custom" not in result
+
+
+def test_another_language_gets_its_safety_message_with_the_deployment_numbers(domain):
+    message = user("mi hijo tiene fiebre", "other_language", language={"code": "es", "confidence": 0.99})
+    result = generate(domain, "utter_other_language_safety", [message])
+    assert result is not None
+    assert result["text"].startswith("Este asistente solo responde en inglés.")
+    assert "llame ahora al 112" in result["text"]
+    assert result["text"].endswith("Teléfono del equipo médico: +1 555 0100.")
+
+
+def test_a_language_without_a_message_gets_only_the_english_reply(domain):
+    message = user("mein Sohn hat Fieber", "other_language", language={"code": "de", "confidence": 0.99})
+    assert generate(domain, "utter_other_language_safety", [message]) is None
+    english = generate(domain, "utter_other_language", [message])
+    assert english is not None and "call 112 now" in english["text"] and "interpreter" in english["text"]

@@ -71,7 +71,8 @@ export function renderMessage(w, entry, live) {
       text: entry.level === "emergency" ? "Emergency: act now" : "Urgent: contact the care team now",
     }));
   }
-  const text = el("p", { class: "crs-msg__text" });
+  // dir="auto": a message in Arabic (or any right-to-left script) reads right to left.
+  const text = el("p", { class: "crs-msg__text", dir: "auto" });
   if (isBot) text.appendChild(linkified(entry.text));
   else text.textContent = entry.text;
   node.appendChild(text);
