@@ -81,7 +81,8 @@ def with_caution(response: Dict[str, Any], caution_text: str, emergency_number: 
     sentence = EMERGENCY_SENTENCE.replace("{emergency_number}", emergency_number)
     if sentence in caution_text:
         body = " ".join(body.replace(sentence, " ").split())
-    custom = response.get("custom") if isinstance(response.get("custom"), dict) else {}
+    raw_custom = response.get("custom")
+    custom: Dict[str, Any] = raw_custom if isinstance(raw_custom, dict) else {}
     return {
         **response,
         "text": f"{caution_text} {body}".strip(),

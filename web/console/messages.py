@@ -17,7 +17,10 @@ from assistant.names import (
     FEEDBACK_ENTITY,
     FEEDBACK_INTENT,
     LEGACY_URGENT_ACTION,
+    OTHER_LANGUAGE_INTENT,
     OUT_OF_SCOPE_INTENT,
+    TRIAGE_CAUTION,
+    TRIAGE_KEY,
     URGENT_INTENT,
     URGENT_RESPONSE,
     feedback_command_value,
@@ -128,7 +131,7 @@ def parse_user(row: Mapping[str, Any], low_confidence: float) -> Message:
         if message.feedback_value == "down":
             message.flags.add(THUMBS_DOWN)
         return message
-    if intent == URGENT_INTENT:
+    if is_urgent_for_staff(intent, parse_data):
         message.flags.add(URGENT)
     if intent == OUT_OF_SCOPE_INTENT:
         message.flags.add(OUT_OF_SCOPE)
@@ -139,6 +142,15 @@ def parse_user(row: Mapping[str, Any], low_confidence: float) -> Message:
     if intent == FALLBACK_INTENT or (lowest is not None and lowest < low_confidence):
         message.flags.add(NOT_UNDERSTOOD)
     return message
+
+
+def is_urgent_for_staff(intent: str | None, parse_data: Mapping[str, Any]) -> bool:
+    """A report, a message the triage was unsure of (the reply put the emergency line first),
+    or a message in another language (the family could not be answered in it): staff see
+    each of them in the urgent part of the queue."""
+    triage = parse_data.get(TRIAGE_KEY)
+    cautioned = isinstance(triage, Mapping) and triage.get("decision") == TRIAGE_CAUTION
+    return intent in (URGENT_INTENT, OTHER_LANGUAGE_INTENT) or cautioned
 
 
 def parse_bot(row: Mapping[str, Any]) -> Message:

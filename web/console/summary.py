@@ -35,8 +35,8 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from assistant.names import FALLBACK_ACTIONS, FALLBACK_INTENT, OUT_OF_SCOPE_INTENT, URGENT_INTENT
-from web.console.messages import EVENT_TYPES, URGENT_ACTIONS, parse_bot, parse_user
+from assistant.names import FALLBACK_ACTIONS, FALLBACK_INTENT, OUT_OF_SCOPE_INTENT
+from web.console.messages import EVENT_TYPES, URGENT, URGENT_ACTIONS, parse_bot, parse_user
 from web.console.tables import conversations, events, messages, sync_state
 
 BATCH_SIZE = 5000
@@ -78,7 +78,7 @@ def message_row(row: Mapping[str, Any], rated_topic: str | None) -> dict[str, An
         "intent": (message.intent or "")[:128] or None,
         "topic": (rated_topic if is_rating else message.topic),
         "confidence": None if is_rating else _lowest(message.confidence, message.response_confidence),
-        "urgent": message.intent == URGENT_INTENT,
+        "urgent": URGENT in message.flags,
         "fallback": message.intent == FALLBACK_INTENT,
         "out_of_scope": message.intent == OUT_OF_SCOPE_INTENT,
         "feedback": message.feedback_value[:8] if is_rating and message.feedback_value else None,

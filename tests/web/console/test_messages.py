@@ -1,3 +1,5 @@
+import json
+
 from tests.web.console import rasa_rows
 from web.console.messages import (
     NOT_UNDERSTOOD,
@@ -61,3 +63,16 @@ def test_bot_reply_and_buttons_and_garbage_data() -> None:
     bot, user = build_messages(rows, 0.6)
     assert bot.kind == "bot" and bot.buttons == ["What is CRS?"]
     assert user.text == "" and user.intent is None
+
+
+def test_an_unsure_triage_and_another_language_are_urgent_for_staff() -> None:
+    unsure = rasa_rows.user("s", "she is not with it tonight", "express_feelings")
+    unsure_data = json.loads(unsure["data"])
+    unsure_data["parse_data"]["triage"] = {"probability": 0.4, "decision": "caution"}
+    unsure["data"] = json.dumps(unsure_data)
+    rows = _rows(
+        unsure,
+        rasa_rows.user("s", "mi hija tiene fiebre", "other_language"),
+        rasa_rows.user("s", "what is crs", "faq", 0.97, "faq/what_is_crs", 0.93),
+    )
+    assert [m.flags for m in build_messages(rows, 0.6)] == [{URGENT}, {URGENT}, set()]
