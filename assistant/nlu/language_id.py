@@ -9,13 +9,15 @@ shipped inside its PyPI wheel and checked against the sha256 below before it is 
 The decision around it is built for a safety product, where a missed Spanish report is far
 worse than a Spanish safety message shown to an English speaker:
 
-1. letters of a non-Latin script (Chinese, Korean, Arabic, Cyrillic...) make up a fair part
-   of the letters: not English;
-2. otherwise the message is not English when fewer than half of its words are English words
-   and py3langid ranks another language first, or is unsure of English (then the language is
-   its best other one);
-3. a mixed message ("mi hijo has a fever de 39") counts as not English when its words that
-   are not English words (two or more) read as another language on their own.
+1. two or more letters of a non-Latin script (Chinese, Korean, Arabic, Cyrillic...), at least
+   a tenth of the letters: not English;
+2. otherwise the message is not English when fewer than half of its words are English words,
+   one of them is a word only another language has (an accented word, or a function word of
+   Spanish, French, Portuguese, Vietnamese, Tagalog or Haitian Creole that English lacks), and
+   py3langid ranks another language first or is unsure of English;
+3. a mixed message ("mi hijo has a fever de 39") counts as not English when two of its words
+   are such words and its words that are not English read as another language on their own.
+   Names and misspellings ("Jayden", "drowzy") are not English words, but not markers either.
 
 English words are spaCy's English stop words and both sides of its English lemma table
 (`spacy-lookups-data`), plus a few chat forms; very short messages ("ok", "38.9", "crs?") stay English.
@@ -53,11 +55,15 @@ CANDIDATE_LANGUAGES: Tuple[str, ...] = (
     "de", "it", "nl", "pl", "id", "ja", "hi", "tr", "he",
 )  # fmt: skip
 # Scripts that English is never written in: their share of a message's letters.
-_NON_LATIN_SHARE = 0.3
+_NON_LATIN_SHARE = 0.1
+_MIN_NON_LATIN = 2
+# A mixed message needs this many words that only another language has (function words or
+# accented words): names and misspellings ("Jayden", "drowzy") are not English words either.
+_MIXED_MARKERS = 2
 _LATIN_LANGUAGE_PROBABILITY = 0.5
 _MIXED_LANGUAGE_PROBABILITY = 0.8
 _ENGLISH_WORD_SHARE = 0.5
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
+_WORD = re.compile(r"\b[^\W\d_]+(?:['’][^\W\d_]+)*\b", re.UNICODE)  # no digits: "il6" is no word
 # Chat forms and the article's words that a lemma table of standard English does not hold.
 _CHAT_ENGLISH = frozenset(
     (
@@ -144,11 +150,16 @@ class LanguageIdentifier:
     """py3langid's model, restricted to `CANDIDATE_LANGUAGES`, with the decision above."""
 
     def __init__(
-        self, identifier: object, english_words: FrozenSet[str], function_words: FrozenSet[str]
+        self,
+        identifier: object,
+        english_words: FrozenSet[str],
+        function_words: FrozenSet[str],
+        markers: FrozenSet[str] = frozenset(),
     ) -> None:
         self._identifier = identifier
         self._function_words = function_words | _CHAT_ENGLISH
         self._english = english_words | self._function_words
+        self._markers = frozenset(m for m in markers if m not in self._english)
 
     @classmethod
     def from_packages(cls) -> LanguageIdentifier:
@@ -169,7 +180,7 @@ class LanguageIdentifier:
             norm_probs=True,
         )
         model.set_languages(list(CANDIDATE_LANGUAGES))
-        return cls(model, english_vocabulary(), english_function_words())
+        return cls(model, english_vocabulary(), english_function_words(), marker_words())
 
     def guess(self, text: str) -> LanguageGuess:
         """The language of `text`, and whether it is to be treated as not English."""
@@ -177,28 +188,33 @@ class LanguageIdentifier:
         letters = [c for c in text if c.isalpha()]
         if not letters:
             return LanguageGuess(ENGLISH, 1.0, False)
-        non_latin = sum(1 for c in letters if not _is_latin(c)) / len(letters)
+        non_latin = sum(1 for c in letters if not _is_latin(c))
         language, confidence = self._rank(text)
-        if non_latin >= _NON_LATIN_SHARE:
+        if non_latin >= _MIN_NON_LATIN and non_latin / len(letters) >= _NON_LATIN_SHARE:
             if language == ENGLISH:
-                language, confidence = self._rank("".join(c for c in text if not c.isascii()))
+                language, confidence = self._rank_without_english(text)
             return LanguageGuess(language, confidence, True)
         words = [w.lower() for w in _WORD.findall(text)]
         if len(words) < 2:
             return LanguageGuess(ENGLISH, 1.0, False)
         foreign = [w for w in words if not self._is_english_word(w)]
+        markers = sum(1 for w in foreign if self._is_marker(w))
         english_share = 1 - len(foreign) / len(words)
-        if english_share < _ENGLISH_WORD_SHARE:
+        if english_share < _ENGLISH_WORD_SHARE and markers >= 1:
             if language != ENGLISH and confidence >= _LATIN_LANGUAGE_PROBABILITY:
                 return LanguageGuess(language, confidence, True)
             if language == ENGLISH and confidence < _LATIN_LANGUAGE_PROBABILITY:
                 other, other_confidence = self._rank_without_english(text)
                 return LanguageGuess(other, other_confidence, True)
-        if len(foreign) >= 2:
+        if markers >= _MIXED_MARKERS:
             mixed_language, mixed_confidence = self._rank(" ".join(foreign))
             if mixed_language != ENGLISH and mixed_confidence >= _MIXED_LANGUAGE_PROBABILITY:
                 return LanguageGuess(mixed_language, mixed_confidence, True)
         return LanguageGuess(ENGLISH, confidence if language == ENGLISH else 1 - confidence, False)
+
+    def _is_marker(self, word: str) -> bool:
+        """A word of another language: accented, or one of its function words English lacks."""
+        return _strip_accents(word) != word or word in self._markers
 
     def _rank(self, text: str) -> Tuple[str, float]:
         ranking: Sequence[Tuple[str, float]] = self._identifier.rank(text)  # type: ignore[attr-defined]
@@ -230,6 +246,25 @@ def _is_latin(char: str) -> bool:
 
 def _strip_accents(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
+
+
+# Haitian Creole function words (spaCy 3.4 has no Haitian Creole stop-word list).
+_HAITIAN_FUNCTION_WORDS = frozenset(
+    ("mwen", "pitit", "li", "gen", "yon", "nan", "pa", "ak", "kounye", "anpil", "pou", "ki", "sa", "yo")
+)
+# Latin-script languages of the safety messages whose spaCy stop words mark a mixed message.
+MARKER_LANGUAGES = ("es", "fr", "pt", "vi", "tl")
+
+
+def marker_words() -> FrozenSet[str]:
+    """Function words of the Latin-script languages above (spaCy's stop words)."""
+    import importlib  # noqa: PLC0415
+
+    words = set(_HAITIAN_FUNCTION_WORDS)
+    for code in MARKER_LANGUAGES:
+        module = importlib.import_module(f"spacy.lang.{code}.stop_words")
+        words.update(str(w).lower() for w in module.STOP_WORDS if " " not in str(w))
+    return frozenset(words)
 
 
 def english_function_words() -> FrozenSet[str]:
