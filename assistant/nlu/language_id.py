@@ -14,9 +14,10 @@ worse than a Spanish safety message shown to an English speaker:
 2. otherwise the message is not English when fewer than half of its words are English words,
    one of them is a word only another language has (an accented word, or a function word of
    Spanish, French, Portuguese, Vietnamese, Tagalog or Haitian Creole that English lacks), and
-   py3langid ranks another language first or is unsure of English;
+   py3langid ranks another language first or is unsure of English; or when one word is such
+   a word and py3langid is all but certain (0.99) of another language;
 3. a mixed message ("mi hijo has a fever de 39") counts as not English when two of its words
-   are such words and its words that are not English read as another language on their own.
+   are not English, one of them such a word, and they read as another language on their own.
    Names and misspellings ("Jayden", "drowzy") are not English words, but not markers either.
 
 English words are spaCy's English stop words and both sides of its English lemma table
@@ -57,11 +58,15 @@ CANDIDATE_LANGUAGES: Tuple[str, ...] = (
 # Scripts that English is never written in: their share of a message's letters.
 _NON_LATIN_SHARE = 0.1
 _MIN_NON_LATIN = 2
-# A mixed message needs this many words that only another language has (function words or
-# accented words): names and misspellings ("Jayden", "drowzy") are not English words either.
+# A mixed message needs this many words that are not English, one of them a word only another
+# language has (a function word or an accented word): names and misspellings ("Jayden",
+# "drowzy") are not English words either, but they are no markers.
 _MIXED_MARKERS = 2
 _LATIN_LANGUAGE_PROBABILITY = 0.5
-_MIXED_LANGUAGE_PROBABILITY = 0.8
+_MIXED_LANGUAGE_PROBABILITY = 0.95
+# py3langid this sure of another language, with one marker word, outweighs English-looking words.
+_SURE_LANGUAGE_PROBABILITY = 0.99
+_UNSURE_ENGLISH_PROBABILITY = 0.9
 _ENGLISH_WORD_SHARE = 0.5
 _WORD = re.compile(r"\b[^\W\d_]+(?:['’][^\W\d_]+)*\b", re.UNICODE)  # no digits: "il6" is no word
 # Chat forms and the article's words that a lemma table of standard English does not hold.
@@ -200,13 +205,15 @@ class LanguageIdentifier:
         foreign = [w for w in words if not self._is_english_word(w)]
         markers = sum(1 for w in foreign if self._is_marker(w))
         english_share = 1 - len(foreign) / len(words)
+        if markers >= 1 and language != ENGLISH and confidence >= _SURE_LANGUAGE_PROBABILITY:
+            return LanguageGuess(language, confidence, True)
         if english_share < _ENGLISH_WORD_SHARE and markers >= 1:
             if language != ENGLISH and confidence >= _LATIN_LANGUAGE_PROBABILITY:
                 return LanguageGuess(language, confidence, True)
-            if language == ENGLISH and confidence < _LATIN_LANGUAGE_PROBABILITY:
+            if language == ENGLISH and confidence < _UNSURE_ENGLISH_PROBABILITY:
                 other, other_confidence = self._rank_without_english(text)
                 return LanguageGuess(other, other_confidence, True)
-        if markers >= _MIXED_MARKERS:
+        if markers >= 1 and len(foreign) >= _MIXED_MARKERS:
             mixed_language, mixed_confidence = self._rank(" ".join(foreign))
             if mixed_language != ENGLISH and mixed_confidence >= _MIXED_LANGUAGE_PROBABILITY:
                 return LanguageGuess(mixed_language, mixed_confidence, True)
