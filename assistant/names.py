@@ -55,6 +55,8 @@ LEGACY_URGENT_ACTION = "action_respond_urgent"
 # The `custom` payload of the urgent reply: {URGENT_MARKER: true, URGENT_LEVEL_KEY: level}.
 URGENT_MARKER = "urgent"
 URGENT_LEVEL_KEY = "level"
+# ...and, on a reply that starts with the emergency line, {CAUTION_MARKER: true} beside them.
+CAUTION_MARKER = "caution"
 # The emergency line put first in a reply when the triage is not sure the message is only
 # a question, and the fixed safety message for another language (languages/).
 CAUTION_RESPONSE = "utter_caution"

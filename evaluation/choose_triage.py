@@ -10,8 +10,8 @@ that never saw it. The red-flag matcher reads every example too. Then, with the 
 
 - `caution`: the highest threshold at which the reports that get the urgent reply or the
   emergency line reach `--recall`;
-- `urgent`: the lowest threshold at which non-reports that get the urgent reply alone stay
-  under `--false-urgent`;
+- `urgent`: the lowest threshold at which non-reports that the model alone (no matcher
+  report) would give the urgent reply stay under `--false-urgent` of all non-reports;
 - `veto`: the threshold under which at most 0.5% of the reports the matcher catches fall,
   and at most 0.3 (a matcher report under it gets the emergency line and the answer, not
   the urgent reply).
@@ -90,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evaluation.choose_triage", description=__doc__)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--recall", type=float, default=0.995)
-    parser.add_argument("--false-urgent", type=float, default=0.01)
+    parser.add_argument("--false-urgent", type=float, default=0.005)
     parser.add_argument("--save", type=Path, help="write the out-of-fold probabilities (.npz)")
     args = parser.parse_args(argv)
 
@@ -108,10 +108,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     grid = np.round(np.arange(0.0, 1.0001, 0.005), 3)
     urgent = 1.0
-    for t in grid:  # lowest threshold with few urgent-only replies to non-reports
-        points = OperatingPoints(caution=0.0, urgent=float(t), veto=0.0)
-        got = decisions(probabilities[calm], [m for m, c in zip(matcher, calm, strict=True) if c], points)
-        if np.mean([d == TRIAGE_URGENT for d in got]) <= args.false_urgent:
+    unflagged_calm = probabilities[[c and not m[0] for c, m in zip(calm, matcher, strict=True)]]
+    for t in grid:  # lowest threshold at which the model alone rarely gives a question the urgent reply
+        if np.sum(unflagged_calm >= t) <= args.false_urgent * calm.sum():
             urgent = float(t)
             break
     caught = probabilities[[r and m[0] for r, m in zip(reports, matcher, strict=True)]]

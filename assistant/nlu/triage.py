@@ -13,11 +13,14 @@ Three signals about one message, each wrong in its own way:
 | a sign reported now    | < veto (disagree)   | any            | caution  |
 | signs only mentioned   | >= urgent (disagree)| any            | caution  |
 | no sign named          | >= urgent           | any            | urgent   |
-| no sign named          | >= caution          | urgent         | urgent   |
-| no sign named          | < caution (disagree)| urgent         | caution  |
+| no sign named          | < urgent (not sure) | urgent         | caution  |
 | signs only mentioned   | < caution           | urgent         | calm     |
 | any                    | >= caution (unsure) | other          | caution  |
 | any                    | < caution           | other          | calm     |
+
+So the urgent reply alone needs the matcher (not overruled by the model) or a sure model;
+the classifier's urgent guess alone never gives it, nor is it ever dropped without the model
+and the matcher agreeing that the message is calm.
 
 `urgent`: the urgent reply. `caution`: the emergency line first, then the answer of the
 best intent other than the urgent one. `calm`: that intent's answer. Without a model
@@ -68,5 +71,5 @@ def decide(signals: Signals, points: OperatingPoints) -> str:
     if p >= points.urgent:
         return TRIAGE_CAUTION if signals.matcher_mentions else TRIAGE_URGENT
     if signals.classifier_urgent and not signals.matcher_mentions:
-        return TRIAGE_URGENT if p >= points.caution else TRIAGE_CAUTION
+        return TRIAGE_CAUTION
     return TRIAGE_CAUTION if p >= points.caution else TRIAGE_CALM

@@ -30,6 +30,7 @@ from rasa.utils.endpoints import EndpointConfig
 
 from assistant.names import (
     CARE_TEAM_SLOT,
+    CAUTION_MARKER,
     CAUTION_RESPONSE,
     EMERGENCY_LEVEL,
     EMERGENCY_SENTENCE,
@@ -86,7 +87,7 @@ def with_caution(response: Dict[str, Any], caution_text: str, emergency_number: 
     return {
         **response,
         "text": f"{caution_text} {body}".strip(),
-        "custom": {**custom, URGENT_MARKER: True, URGENT_LEVEL_KEY: URGENT_LEVEL},
+        "custom": {**custom, URGENT_MARKER: True, URGENT_LEVEL_KEY: URGENT_LEVEL, CAUTION_MARKER: True},
     }
 
 

@@ -20,7 +20,13 @@ MAX_FALSE_ALARM_RATE = 0.02  # issue 8: false alarms on general symptom question
 
 
 def is_urgent(messages):
+    """The urgent reply, or the emergency line first (both tell the parent to act now)."""
     return any((m.get("custom") or {}).get("urgent") for m in messages)
+
+
+def is_alarm(messages):
+    """The urgent reply alone, without the answer: what a question must not get."""
+    return any((m.get("custom") or {}).get("urgent") and not m["custom"].get("caution") for m in messages)
 
 
 def replies(live_bot, texts):
@@ -44,7 +50,7 @@ def test_every_report_gets_the_urgent_reply(report_replies):
 
 
 def test_at_most_2_percent_of_general_questions_get_the_alarm(question_replies):
-    alarmed = [text for text, messages in question_replies.items() if is_urgent(messages)]
+    alarmed = [text for text, messages in question_replies.items() if is_alarm(messages)]
     rate = len(alarmed) / len(question_replies)
     write_result(
         "red_flags_questions",

@@ -14,7 +14,7 @@ POINTS = OperatingPoints(caution=0.2, urgent=0.9, veto=0.02)
         (True, False, False, 0.01, "caution"),  # the model strongly disagrees: both
         (False, True, False, 0.95, "caution"),  # only mentioned, yet the model is sure: both
         (False, False, False, 0.95, "urgent"),  # words the matcher does not know
-        (False, False, True, 0.5, "urgent"),  # classifier and model agree
+        (False, False, True, 0.5, "caution"),  # neither learned signal is sure
         (False, False, True, 0.05, "caution"),  # classifier alone: both
         (False, True, True, 0.05, "calm"),  # "no fever so far": the question is answered
         (False, True, False, 0.5, "caution"),  # nobody is sure

@@ -119,7 +119,7 @@ def test_an_unsure_triage_puts_the_emergency_line_before_the_answer(domain):
     )
     assert result["text"].count("call 112 now") == 1  # the body's own copy is dropped
     assert "It makes sense to feel this way." in result["text"]
-    assert result["custom"] == {"urgent": True, "level": "urgent"}
+    assert result["custom"] == {"urgent": True, "level": "urgent", "caution": True}
 
 
 def test_only_the_first_reply_of_the_turn_gets_the_emergency_line(domain):
