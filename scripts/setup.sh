@@ -20,6 +20,8 @@ if ! stamp_ok .venv/.installed "$rasa_hash"; then
 fi
 # The encoder's files must be the ones this project was built with (sha256).
 .venv/bin/python -m assistant.nlu.sentence_encoder >/dev/null
+# ...and so must the language identifier's model (py3langid, inside its wheel).
+.venv/bin/python -m assistant.nlu.language_id >/dev/null
 
 # 2. The project's spaCy pipeline (blank English + lookup lemmas + medical terms)
 spacy_hash=$(cat assistant/nlu/spacy_pipeline.py assistant/nlu/medical_terms.py constraints.txt | sha256sum | cut -c1-16)

@@ -304,3 +304,22 @@ def guess_language(text: str) -> Optional[LanguageGuess]:
     if not text.strip():
         return None
     return shared_identifier().guess(text)
+
+
+def main() -> int:
+    """`python -m assistant.nlu.language_id`: check the model file (scripts/setup.sh runs it)."""
+    import sys  # noqa: PLC0415
+
+    from assistant.packaged_files import PackagedFileError  # noqa: PLC0415
+
+    try:
+        LANGID_MODEL.verified_path()
+    except PackagedFileError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"py3langid model ok: {LANGID_MODEL.path()}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

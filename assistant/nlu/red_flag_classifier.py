@@ -42,7 +42,7 @@ class RedFlagClassifier(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        # P(report) thresholds, chosen on held-out folds by `python -m evaluation.choose_triage`.
+        # P(report) thresholds; config.yml sets the ones `python -m evaluation.choose_triage` chose.
         return {
             "intent": URGENT_INTENT,
             "caution_threshold": 0.2,

@@ -17,7 +17,9 @@ from evaluation.sets import PROJECT_SETS, load_cases
 from tests.model.conftest import send, write_result
 from tests.model.test_red_flag_set import is_alarm, is_urgent
 
-CASES = [case for name, path in PROJECT_SETS.items() if name.startswith("triage set") for case in load_cases(path)]
+CASES = [
+    case for name, path in PROJECT_SETS.items() if name.startswith("triage set") for case in load_cases(path)
+]
 MAX_FALSE_ALARM_RATE = 0.03  # issue 17
 
 
@@ -33,8 +35,13 @@ def test_the_sets_are_there():
 
 
 def test_every_report_is_escalated(replies):
-    missed = [c.text for c, messages in replies if c.language == "en" and c.is_report and not is_urgent(messages)]
-    write_result("triage_reports", {"reports": sum(c.is_report and c.language == "en" for c, _ in replies), "missed": missed})
+    missed = [
+        c.text for c, messages in replies if c.language == "en" and c.is_report and not is_urgent(messages)
+    ]
+    write_result(
+        "triage_reports",
+        {"reports": sum(c.is_report and c.language == "en" for c, _ in replies), "missed": missed},
+    )
     assert missed == []
 
 
@@ -42,7 +49,9 @@ def test_few_non_reports_get_the_urgent_reply_alone(replies):
     questions = [(c, m) for c, m in replies if c.language == "en" and not c.is_report]
     alarmed = [c.text for c, messages in questions if is_alarm(messages)]
     rate = len(alarmed) / len(questions)
-    write_result("triage_non_reports", {"non_reports": len(questions), "alarmed": alarmed, "rate": round(rate, 4)})
+    write_result(
+        "triage_non_reports", {"non_reports": len(questions), "alarmed": alarmed, "rate": round(rate, 4)}
+    )
     assert rate <= MAX_FALSE_ALARM_RATE, alarmed
 
 
@@ -57,5 +66,7 @@ def test_every_message_in_another_language_gets_the_safety_message(replies):
         localised = len([t for t in texts if t]) >= 2 or messages_file.get(case.language) is None
         if not (english and localised):
             missed.append(case.text)
-    write_result("triage_other_languages", {"messages": sum(c.language != "en" for c, _ in replies), "missed": missed})
+    write_result(
+        "triage_other_languages", {"messages": sum(c.language != "en" for c, _ in replies), "missed": missed}
+    )
     assert missed == []
