@@ -31,7 +31,7 @@ from sklearn.model_selection import StratifiedKFold
 
 from assistant.names import TRIAGE_CAUTION, TRIAGE_URGENT, URGENT_INTENT
 from assistant.nlu.triage import OperatingPoints, Signals, decide
-from assistant.nlu.triage_model import TriageModel, encode_all, read_corpus
+from assistant.nlu.triage_model import Encoder, TriageModel, encode_all, last_sentence, read_corpus
 from evaluation.report import wilson
 from evaluation.sets import ROOT, load_cases
 
@@ -53,12 +53,22 @@ def training_data() -> Tuple[List[str], List[int]]:
     return texts, labels
 
 
-def out_of_fold(texts: Sequence[str], labels: Sequence[int], vectors: np.ndarray, folds: int) -> np.ndarray:
+def out_of_fold(
+    texts: Sequence[str], labels: Sequence[int], vectors: np.ndarray, folds: int, encoder: Encoder
+) -> np.ndarray:
+    """Each text's P(report) (the whole or its last sentence, as at run time) from a model
+    trained on the other folds."""
     probabilities = np.zeros(len(texts))
     y = np.asarray(labels)
+    last = {i: last_sentence(t) for i, t in enumerate(texts)}
+    last_vectors = {i: encoder([s])[0] for i, s in last.items() if s}
     for train, test in StratifiedKFold(folds, shuffle=True, random_state=SEED).split(texts, y):
         model = TriageModel.fit([texts[i] for i in train], y[train].tolist(), vectors[train])
         probabilities[test] = model.probabilities([texts[i] for i in test], vectors[test])
+        for i in test:
+            if last[i]:
+                tail = float(model.probabilities([last[i]], last_vectors[i][np.newaxis, :])[0])
+                probabilities[i] = max(probabilities[i], tail)
     return probabilities
 
 
@@ -98,8 +108,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     texts, labels = training_data()
     y = np.asarray(labels)
-    vectors = encode_all(texts, SentenceEncoder.from_packages().encode)
-    probabilities = out_of_fold(texts, labels, vectors, args.folds)
+    encoder = SentenceEncoder.from_packages().encode
+    vectors = encode_all(texts, encoder)
+    probabilities = out_of_fold(texts, labels, vectors, args.folds, encoder)
     matcher = matcher_signals(texts)
     if args.save:
         np.savez(args.save, p=probabilities, y=y, texts=np.asarray(texts, dtype=object))

@@ -6,7 +6,8 @@ examples are reports, every other intent's are not). The corpus files are part o
 component's fingerprint, so a changed file retrains it. At run time it reads the sentence
 vector the `SentenceEncoderFeaturizer` added (no second encoding) and puts
 `{"probability": p}` under `triage` in the parse data; `RedFlagClassifier`, after it,
-makes the decision (`assistant.nlu.triage`).
+makes the decision (`assistant.nlu.triage`). A message of several sentences is also read by
+its last sentence alone (one more encoding), since a report is often the last line.
 """
 
 from __future__ import annotations
@@ -111,8 +112,9 @@ class TriageClassifier(GraphComponent):
             text = message.get(TEXT)
             if not isinstance(text, str) or not text.strip() or text.startswith("/"):
                 continue
-            vector = sentence_vector(message)
-            probability = float(self._model.probabilities([text], vector[np.newaxis, :])[0])
+            probability = self._model.message_probability(
+                text, sentence_vector(message), shared_encoder().encode
+            )
             message.set(TRIAGE_KEY, {"probability": round(probability, 4)}, add_to_output=True)
         return messages
 

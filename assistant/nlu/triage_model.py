@@ -16,6 +16,7 @@ Fixed seeds: training twice on the same data gives the same model.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, List, Sequence, Tuple
@@ -34,6 +35,20 @@ REGULARISATION_C = 4.0
 SEED = 42
 
 Encoder = Callable[[Sequence[str]], np.ndarray]
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def last_sentence(text: str) -> str | None:
+    """The last sentence of a message of several (two words or more), else None.
+
+    A long message about something else often ends with the report ("...School has been great.
+    Her breathing has been noisy and quick for the last hour."): its words are a small part of
+    the whole, so the model also reads the last sentence alone and the higher P(report) counts.
+    """
+    parts = [part.strip() for part in _SENTENCE_END.split(text.strip()) if part.strip()]
+    if len(parts) < 2 or len(parts[-1].split()) < 2:
+        return None
+    return parts[-1]
 
 
 class TriageCorpusError(ValueError):
@@ -118,6 +133,15 @@ class TriageModel:
     def probabilities(self, texts: Sequence[str], sentence_vectors: np.ndarray) -> np.ndarray:
         """P(report) for each text."""
         return self.classifier.predict_proba(self.features(texts, sentence_vectors))[:, 1]
+
+    def message_probability(self, text: str, vector: np.ndarray, encoder: Encoder) -> float:
+        """P(report) of a message: the whole, or its last sentence read alone if higher."""
+        probability = float(self.probabilities([text], vector[np.newaxis, :])[0])
+        last = last_sentence(text)
+        if last is not None:
+            last_vector = encoder([last])[0]
+            probability = max(probability, float(self.probabilities([last], last_vector[np.newaxis, :])[0]))
+        return probability
 
 
 def encode_all(texts: Iterable[str], encoder: Encoder) -> np.ndarray:

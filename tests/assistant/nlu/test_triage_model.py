@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from assistant.nlu.triage_model import TriageCorpusError, TriageModel, read_corpus, unit_rows
+from assistant.nlu.triage_model import TriageCorpusError, TriageModel, last_sentence, read_corpus, unit_rows
 
 REPORTS = ["he is burning up right now", "she wont wake up", "his lips are blue", "she is fitting now"]
 CALM = ["what is crs", "can crs cause fever", "thank you so much", "how long does it last"]
@@ -62,3 +62,19 @@ def test_a_malformed_corpus_file_is_a_clear_error(tmp_path, content, error):
 def test_an_empty_folder_is_a_clear_error(tmp_path):
     with pytest.raises(TriageCorpusError, match="no triage corpus files"):
         read_corpus(tmp_path)
+
+
+def test_the_last_sentence_of_a_long_message_is_read_alone():
+    assert last_sentence("We parked fine. School sent work home. Her breathing is quick now.") == (
+        "Her breathing is quick now."
+    )
+    assert last_sentence("his temp is 39.5") is None
+    assert last_sentence("Thanks. Bye") is None  # one word: not a sentence to read alone
+
+
+def test_a_report_in_the_last_sentence_counts():
+    texts, labels = REPORTS + CALM, [1] * 4 + [0] * 4
+    model = TriageModel.fit(texts, labels, vectors(texts))
+    fixed = lambda batch: np.ones((len(batch), 8))  # noqa: E731
+    whole = model.probabilities(["what is crs. she wont wake up"], fixed(["x"]))[0]
+    assert model.message_probability("what is crs. she wont wake up", fixed(["x"])[0], fixed) >= whole
