@@ -66,8 +66,9 @@ def out_of_fold(
         model = TriageModel.fit([texts[i] for i in train], y[train].tolist(), vectors[train])
         probabilities[test] = model.probabilities([texts[i] for i in test], vectors[test])
         for i in test:
-            if last[i]:
-                tail = float(model.probabilities([last[i]], last_vectors[i][np.newaxis, :])[0])
+            sentence = last[i]
+            if sentence:
+                tail = float(model.probabilities([sentence], last_vectors[i][np.newaxis, :])[0])
                 probabilities[i] = max(probabilities[i], tail)
     return probabilities
 
