@@ -34,6 +34,7 @@ from launcher.stack import (
     actions_service,
     endpoints_file,
     free_port,
+    http_answers,
     http_ok,
     rasa_service,
 )
@@ -176,6 +177,9 @@ def start_scale(
         env,
         log_dir / "nginx.log",
         lambda s: http_ok(f"http://127.0.0.1:{port}/webhooks/rest/"),
+        # Once up, nginx itself is healthy while it answers at all: with every replica down it
+        # answers 502, and restarting it would not bring a replica back.
+        healthy=lambda s: http_answers(f"http://127.0.0.1:{port}/webhooks/rest/"),
     )
     stack = ScaleStack(
         url=f"http://127.0.0.1:{port}",

@@ -13,6 +13,11 @@ they share, so it needs Redis (`CRS_REDIS_HOST`, `CRS_REDIS_PORT`, `CRS_REDIS_DB
 project's endpoints.yml is never changed) then names the atomic Redis lock store.
 Without Redis a newcomer's laptop still runs, with one worker and a line saying why.
 Tests and the benchmark get one worker unless they ask (`start_stack(rasa_workers=)`).
+
+Once a part is ready, the supervisor (`launcher.supervise`) keeps asking its health check
+(`Service.is_healthy`) and restarts a part that stops answering for a while. A Rasa server
+with several workers is also restarted when one of its worker processes exits
+(`launcher.workers.WorkerWatch`): Sanic does not replace it. A busy server never is.
 """
 
 from __future__ import annotations
@@ -34,7 +39,9 @@ from pathlib import Path
 from typing import Callable, Dict, List, Mapping, Optional
 
 from assistant.settings import Settings
-from launcher.supervise import Supervisor, die_with_parent, port_holder, stop_on_signals
+from launcher.supervise import HealthPolicy, Supervisor, die_with_parent, port_holder, stop_on_signals
+from launcher.workers import WorkerWatch, serving_workers
+from launcher.workers import child_processes as child_processes  # tests and bench/ import it from here
 
 ROOT = Path(__file__).resolve().parent.parent
 RASA_BIN = ROOT / ".venv" / "bin"
@@ -50,6 +57,8 @@ QUIET_ENV = {
 }
 # Conversation locks of `make run`'s workers in Redis (Rasa accepts alphanumeric prefixes only).
 RUN_LOCK_PREFIX = "crsrun"
+# How long an ongoing health check waits for an answer: a busy Rasa answers late, not never.
+HEALTH_TIMEOUT = 5.0
 
 
 class StackError(RuntimeError):
@@ -69,11 +78,15 @@ class Service:
     env: Dict[str, str]
     log_path: Path
     ready: Callable[[Service], bool]
-    # Once ready, whether the part is still whole (e.g. every Sanic worker still serving);
-    # a part that is not is killed and reported as stopped, so the supervisor restarts it.
-    whole: Optional[Callable[[Service], bool]] = None
+    # Once ready, why the running part is broken (e.g. "1 of its 2 Sanic workers alive …"),
+    # or None while it is whole. A broken part is killed and reported as stopped with that
+    # reason (`stop_reason`), so the supervisor restarts it. Process facts only, never load.
+    broken: Optional[Callable[[Service], Optional[str]]] = None
+    # The supervisor's ongoing health check once the part is ready; None: `ready` again.
+    healthy: Optional[Callable[[Service], bool]] = None
     process: Optional[subprocess.Popen[bytes]] = None
     was_ready: bool = False
+    stop_reason: Optional[str] = None
     _reaped: bool = False
 
     def launch(self) -> None:
@@ -83,7 +96,7 @@ class Service:
         SIGTERM when the thread that started it ends.
         """
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        self.was_ready, self._reaped = False, False
+        self.was_ready, self._reaped, self.stop_reason = False, False, None
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
                 self.command,
@@ -99,16 +112,19 @@ class Service:
     def exit_code(self) -> Optional[int]:
         """The exit code once the process has stopped; None while it runs.
 
-        A part that was ready and is no longer whole is killed first. Once the process has
-        stopped, what is left of its process group is killed: Sanic's workers outlive a
-        parent killed by SIGKILL and would hold the port against the restart.
+        A part that was ready and is now broken is killed first (`stop_reason` says why).
+        Once the process has stopped, what is left of its process group is killed: Sanic's
+        workers outlive a parent killed by SIGKILL and would hold the port against the restart.
         """
         if self.process is None:
             return None
         code = self.process.poll()
-        if code is None and self.was_ready and self.whole is not None and not self.whole(self):
-            self._kill_group()
-            code = self.process.wait(timeout=15)
+        if code is None and self.was_ready and self.broken is not None:
+            reason = self.broken(self)
+            if reason is not None:
+                self.stop_reason = reason
+                self._kill_group()
+                code = self.process.wait(timeout=15)
         if code is not None and not self._reaped:
             self._reaped = True
             self._kill_group()
@@ -123,6 +139,10 @@ class Service:
         ready = self.ready(self)
         self.was_ready = self.was_ready or ready
         return ready
+
+    def is_healthy(self) -> bool:
+        """The ongoing health check of a ready part (`healthy`, else `ready`)."""
+        return (self.healthy or self.ready)(self)
 
     def start(self, timeout: float) -> None:
         """Launch and wait until the part answers (StackError if it exits or times out)."""
@@ -183,11 +203,22 @@ class Stack:
         self.stop()
 
 
-def http_ok(url: str) -> bool:
-    """True when `url` answers with a status below 500 within two seconds."""
+def http_ok(url: str, timeout: float = 2.0) -> bool:
+    """True when `url` answers with a status below 500 within `timeout` seconds."""
     try:
-        with urllib.request.urlopen(url, timeout=2) as response:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
             return 200 <= response.status < 500
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def http_answers(url: str, timeout: float = HEALTH_TIMEOUT) -> bool:
+    """True when a server answers `url` with any HTTP status (a proxy whose backends are down too)."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout):
+            return True
+    except urllib.error.HTTPError:
+        return True
     except (urllib.error.URLError, OSError):
         return False
 
@@ -208,61 +239,8 @@ def actions_service(env: Dict[str, str], port: int, log_dir: Path) -> Service:
         {**env, "SANIC_HOST": "127.0.0.1"},
         log_dir / "actions.log",
         lambda s: http_ok(f"http://127.0.0.1:{port}/health"),
+        healthy=lambda s: http_ok(f"http://127.0.0.1:{port}/health", timeout=HEALTH_TIMEOUT),
     )
-
-
-def _listening_socket(port: int) -> Optional[str]:
-    """The /proc link target ("socket:[inode]") of the TCP socket listening on `port`, if any."""
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        try:
-            lines = Path(table).read_text().splitlines()[1:]
-        except OSError:
-            continue
-        for line in lines:
-            fields = line.split()
-            if fields[1].rsplit(":", 1)[1] == f"{port:04X}" and fields[3] == "0A":  # 0A: LISTEN
-                return f"socket:[{fields[9]}]"
-    return None
-
-
-def serving_workers(pid: int, port: int) -> int:
-    """How many child processes of `pid` (Sanic's workers) accept connections on `port`.
-
-    A Sanic worker inherits the listening socket at start but watches it (registers it
-    with its event loop's epoll) only once its `before_server_start` listeners are done,
-    which for Rasa means once the model is loaded. Linux /proc; 0 where it cannot tell.
-    """
-    target = _listening_socket(port)
-    return 0 if target is None else sum(1 for child in child_processes(pid) if _watches(child, target))
-
-
-def _watches(pid: int, target: str) -> bool:
-    """Whether an epoll instance of process `pid` watches a file descriptor linked to `target`."""
-    try:
-        links = {fd: os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")}
-        sockets = {fd for fd, link in links.items() if link == target}
-        for fd, link in links.items():
-            if link == "anon_inode:[eventpoll]":
-                info = Path(f"/proc/{pid}/fdinfo/{fd}").read_text()
-                if sockets & set(re.findall(r"^tfd:\s*(\d+)", info, re.M)):
-                    return True
-    except OSError:  # the process or one of its descriptors went away meanwhile
-        pass
-    return False
-
-
-def child_processes(pid: int) -> List[int]:
-    """The processes whose parent is `pid` (Linux /proc)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:  # fields after the name: state, ppid
-                found.append(int(entry.name))
-    return found
 
 
 def rasa_service(
@@ -272,6 +250,8 @@ def rasa_service(
 
     Ready when it answers and, with several Sanic workers (SANIC_WORKERS in `env`),
     when every worker accepts connections, i.e. has loaded the model (`serving_workers`).
+    Once ready: healthy while it answers within HEALTH_TIMEOUT, broken when one of its
+    worker processes exited (`WorkerWatch`), never because it is busy.
     """
     command = [
         str(RASA_BIN / "rasa"), "run", "--model", str(model), "--endpoints", str(endpoints),
@@ -285,12 +265,17 @@ def rasa_service(
         process = service.process
         return workers <= 1 or (process is not None and serving_workers(process.pid, port) >= workers)
 
-    def whole(service: Service) -> bool:
+    watch = WorkerWatch(workers)
+
+    def broken(service: Service) -> Optional[str]:
         # Sanic's parent does not replace a worker that died: restart the whole server.
         process = service.process
-        return workers <= 1 or (process is not None and serving_workers(process.pid, port) >= workers)
+        return None if workers <= 1 or process is None else watch.lost(process.pid)
 
-    return Service(name, command, env, log_path, ready, whole=whole)
+    def healthy(service: Service) -> bool:
+        return http_ok(f"http://127.0.0.1:{port}/", timeout=HEALTH_TIMEOUT)
+
+    return Service(name, command, env, log_path, ready, broken=broken, healthy=healthy)
 
 
 def cores() -> int:
@@ -454,6 +439,7 @@ def start_stack(
             {**env, "CRS_RASA_URL": rasa_url},
             log_dir / "gateway.log",
             lambda s: http_ok(f"{gateway_url}/"),
+            healthy=lambda s: http_ok(f"{gateway_url}/", timeout=HEALTH_TIMEOUT),
         )
 
     stack = Stack(rasa_url, actions_url, gateway_url, services, timeout, rasa_workers)
@@ -468,14 +454,23 @@ def start_stack(
 
 
 def check_ports_free(ports: Mapping[str, int]) -> None:
-    """StackError naming the process that holds a port the stack needs."""
+    """StackError naming the process that listens on a port the stack needs.
+
+    The probe binds with SO_REUSEADDR, as Rasa, Sanic and uvicorn do: the TIME_WAIT
+    connections a busy last run left on the port do not count, only a real listener.
+    """
     for name, port in ports.items():
         with socket.socket() as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 sock.bind(("127.0.0.1", port))
             except OSError:
                 holder = port_holder(port) or "another process"
                 raise StackError(f"port {port} ({name}) is taken by {holder}; stop it first") from None
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)
 
 
 def run(argv: Optional[List[str]] = None) -> int:
@@ -489,12 +484,20 @@ def run(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--actions-port", type=int, default=5055)
     parser.add_argument("--log-dir", type=Path, default=ROOT / "var" / "logs")
     parser.add_argument("--no-gateway", action="store_true")
+    policy = HealthPolicy()
+    parser.add_argument("--health-interval", type=float, default=policy.interval, metavar="SECONDS",
+                        help="seconds between health checks of a ready part")  # fmt: skip
+    parser.add_argument("--health-failures", type=int, default=policy.failures, metavar="N",
+                        help="failed checks in a row before a part is restarted")  # fmt: skip
+    parser.add_argument("--unhealthy-after", type=float, default=policy.after, metavar="SECONDS",
+                        help="... and for at least this long without a good answer")  # fmt: skip
     args = parser.parse_args(argv)
     ports = {"Rasa": args.rasa_port, "action server": args.actions_port}
     if not args.no_gateway:
         ports["web gateway"] = args.port
     stack: Optional[Stack] = None
     try:
+        health = HealthPolicy(args.health_interval, args.health_failures, args.unhealthy_after)
         check_ports_free(ports)
         plan = plan_workers(
             Settings.from_env().rasa_workers, cores(), Redis.from_env(os.environ), lambda r: r.answers()
@@ -516,8 +519,9 @@ def run(argv: Optional[List[str]] = None) -> int:
             print(f"  Staff console:   {stack.gateway_url}/console/")
         print(f"  Rasa REST:       {stack.rasa_url}/webhooks/rest/webhook (loopback only)")
         print(f"  Rasa workers:    {stack.rasa_workers}")
+        print(f"  Health checks:   {health.describe()}")
         print(f"  Logs:            {args.log_dir}\n\nPress Ctrl-C to stop.", flush=True)
-        Supervisor(stack.services, stack.timeout, log=lambda line: print(line, flush=True)).run()
+        Supervisor(stack.services, stack.timeout, log=_say, health=health).run()
         return 0
     except (StackError, ValueError) as error:  # ValueError: a setting out of its bounds
         print(f"Could not start: {error}", file=sys.stderr)

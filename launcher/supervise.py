@@ -1,11 +1,14 @@
-"""Keep the product running: restart a part that died, with backoff; stop all on a signal.
+"""Keep the product running: restart a part that died or hangs, with backoff; stop all on a signal.
 
 `make run` (and `make scale`) start their parts as children (`launcher.stack.Service`).
 A part that exits, crashes or is killed is started again after a pause that doubles
 with each quick failure (1 s, 2 s, 4 s … at most 30 s) and falls back to 1 s once the
-part has run for a minute. Every stop, restart and recovery is logged. Only Ctrl-C or
-SIGTERM stops everything; the handlers are installed before the first part starts
-(`stop_on_signals`), so a signal during start-up stops the parts already running too.
+part has run for a minute. A ready part is asked its health check every 10 s
+(`HealthPolicy`); one that fails 3 checks in a row and gives no good answer for 30 s
+is killed and restarted the same way, while one slow answer is only logged. Every
+stop, restart and recovery is logged. Only Ctrl-C or SIGTERM stops everything; the
+handlers are installed before the first part starts (`stop_on_signals`), so a signal
+during start-up stops the parts already running too.
 
 Standard library only, like the rest of `launcher/`.
 """
@@ -38,6 +41,34 @@ class Part(Protocol):
     def stop(self, kill: bool = False) -> None: ...
 
 
+# Optional on a part: `is_healthy()`, the ongoing health check (else `is_ready()` is asked),
+# and `stop_reason`, why the part itself stopped its process (logged with the exit code).
+
+
+@dataclass(frozen=True)
+class HealthPolicy:
+    """When a ready part counts as hung: every `interval` seconds its health check is asked;
+    after `failures` failed checks in a row with no good answer for `after` seconds, it is
+    killed and restarted. A part merely slow for one check is never restarted."""
+
+    interval: float = 10.0
+    failures: int = 3
+    after: float = 30.0
+
+    def __post_init__(self) -> None:
+        if not (self.interval > 0 and self.failures >= 1 and self.after >= 0):
+            raise ValueError(
+                f"health checks need an interval above 0 s, at least 1 failure and a period of 0 s or "
+                f"more, not {self.interval}, {self.failures}, {self.after}"
+            )
+
+    def describe(self) -> str:
+        return (
+            f"every {self.interval:g}s; a part that fails {self.failures} in a row "
+            f"and gives no answer for {self.after:g}s is restarted"
+        )
+
+
 @dataclass
 class Backoff:
     """The pause before the next restart: doubles after a quick failure, resets after a stable run."""
@@ -62,6 +93,13 @@ class _State:
     restart_at: Optional[float] = None
     backoff: Backoff = field(default_factory=Backoff)
     restarts: int = 0
+    # Health checks once ready: when last asked, the last good answer, failures in a row.
+    checked_at: float = 0.0
+    answered_at: float = 0.0
+    failures: int = 0
+
+    def now_ready(self, now: float) -> None:
+        self.ready, self.checked_at, self.answered_at, self.failures = True, now, now, 0
 
 
 class Supervisor:
@@ -74,15 +112,18 @@ class Supervisor:
         log: Callable[[str], None] = print,
         clock: Callable[[], float] = time.monotonic,
         backoff: Callable[[], Backoff] = Backoff,
+        health: Optional[HealthPolicy] = HealthPolicy(),
     ) -> None:
+        """`health`: when a ready part counts as hung; None: only a part that exits is restarted."""
         self.parts = dict(parts)
         self.start_timeout = start_timeout
+        self.health = health
         self._log = log
         self._clock = clock
         now = clock()
-        self._states: Dict[str, _State] = {
-            name: _State(started_at=now, ready=True, backoff=backoff()) for name in self.parts
-        }
+        self._states: Dict[str, _State] = {name: _State(now, backoff=backoff()) for name in self.parts}
+        for state in self._states.values():
+            state.now_ready(now)  # the parts come from start_stack, ready
 
     def restarts(self, name: str) -> int:
         return self._states[name].restarts
@@ -98,14 +139,41 @@ class Supervisor:
                 continue
             code = part.exit_code()
             if code is not None:
-                self._schedule(name, part, state, now, f"stopped (exit code {code})")
+                reason = getattr(part, "stop_reason", None)
+                why = f"stopped (exit code {code})" + (f": {reason}" if reason else "")
+                self._schedule(name, part, state, now, why)
             elif not state.ready:
                 if part.is_ready():
-                    state.ready = True
+                    state.now_ready(now)
                     self._log(f"{part.name} is back after restart {state.restarts}.")
                 elif now - state.started_at > self.start_timeout:
                     part.stop(kill=True)
                     self._schedule(name, part, state, now, f"not ready after {self.start_timeout:.0f}s")
+            elif self.health is not None and now - state.checked_at >= self.health.interval:
+                self._check_health(name, part, state, now, self.health)
+
+    def _check_health(self, name: str, part: Part, state: _State, now: float, policy: HealthPolicy) -> None:
+        """Ask a ready part's health check; restart it once it has failed long enough."""
+        state.checked_at = now
+        check: Callable[[], bool] = getattr(part, "is_healthy", None) or part.is_ready
+        if check():
+            if state.failures:
+                self._log(f"{part.name} answers its health check again (after {state.failures} failed).")
+            state.failures, state.answered_at = 0, now
+            return
+        state.failures += 1
+        silent = now - state.answered_at
+        if state.failures >= policy.failures and silent >= policy.after:
+            part.stop(kill=True)
+            self._schedule(
+                name, part, state, now,
+                f"failed {state.failures} health checks in a row, no answer for {silent:.0f}s; killed it",
+            )  # fmt: skip
+        elif state.failures == 1:
+            self._log(
+                f"{part.name} did not answer its health check; it is restarted if it fails "
+                f"{policy.failures} in a row and gives no answer for {policy.after:g}s."
+            )
 
     def _schedule(self, name: str, part: Part, state: _State, now: float, why: str) -> None:
         # A part that never got ready counts as a quick failure, however long it tried.
