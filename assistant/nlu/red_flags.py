@@ -27,8 +27,9 @@ question that names a sign get its answer (see `assistant/nlu/red_flag_classifie
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
-from typing import Iterable, List, Optional, Sequence, Tuple
+from typing import AbstractSet, Iterable, List, Optional, Sequence, Tuple
 
 from spacy.tokens import Doc, Span, Token
 
@@ -119,15 +120,20 @@ def find_red_flags(doc: Doc) -> List[RedFlag]:
 
 
 def assess(doc: Doc) -> Assessment:
-    """Reports of signs happening now, and the other sign mentions with the reason they are not."""
+    """Reports of signs happening now, and the other sign mentions with the reason they are not.
+
+    Linear in the message's length: what a clause needs of the whole message (its sentence, the
+    question words before it, the message's wording) is read once, in `_read`.
+    """
+    message = _read(doc)
     if THIRD_PARTY_RE.search(doc.text.lower()):
         # "my friend's son had seizures after car t": about someone else's child.
         # The trained urgent intent still catches a real report phrased this way.
-        return Assessment([], _mentions(_named(_symptoms(doc, doc[:]), None), SOMEONE_ELSE))
+        return Assessment([], _mentions(_named(_symptoms(message, doc[:]), None), SOMEONE_ELSE))
     reports: List[RedFlag] = []
     mentions: List[Mention] = _no_symptoms(doc)
     for clause in _clauses(doc):
-        clause_reports, clause_mentions = _judge_clause(doc, clause)
+        clause_reports, clause_mentions = _judge_clause(message, clause)
         reports.extend(clause_reports)
         mentions.extend(clause_mentions)
     return Assessment(reports, mentions)
@@ -136,6 +142,74 @@ def assess(doc: Doc) -> Assessment:
 def is_emergency(flags: Iterable[RedFlag]) -> bool:
     """True when any flag calls for emergency services (breathing, seizure, hard to wake)."""
     return any(flag.emergency for flag in flags)
+
+
+SENTENCE_ENDS = frozenset({".", "?", "!", ";", "\n"})
+
+
+@dataclass(frozen=True)
+class _Message:
+    """What the clauses of one message need of the whole of it, read once by `_read`.
+
+    Judging a clause then costs the clause's own length, not the message's: a long message
+    (10,000 characters of "fever and ...") is judged in linear time.
+    """
+
+    doc: Doc
+    signs: List[Span]  # the symptom entities, in order
+    sign_starts: List[int]
+    sentence_start: List[int]  # per token: where its sentence starts
+    asks_before: List[int]  # asks_before[i]: question openers and modals in doc[:i]
+    state: List[bool]  # per token: `_is_state_word`
+    subject_in_sentence: List[bool]  # per token: a subject with a state word from its sentence's start
+    has_question_mark: bool
+    names_topic: bool
+    has_feeling_cue: bool
+    distant_past: bool  # DISTANT_PAST_RE in `_text_without_symptoms`
+    resolved: bool  # RESOLVED_RE in `_text_without_symptoms`
+
+    def asks_between(self, start: int, end: int) -> bool:
+        return self.asks_before[end] > self.asks_before[start]
+
+
+def _read(doc: Doc) -> _Message:
+    tokens = list(doc)
+    signs = [ent for ent in doc.ents if ent.label_ == SYMPTOM_LABEL]
+    sentence_start: List[int] = []
+    asks_before = [0]
+    for token in tokens:
+        starts = token.i == 0 or tokens[token.i - 1].text in SENTENCE_ENDS
+        sentence_start.append(token.i if starts else sentence_start[-1])
+        asks_before.append(asks_before[-1] + _asks(token))
+    state = [_is_state_word(t) for t in tokens]
+    subject_in_sentence: List[bool] = []
+    for token in tokens:
+        i, first = token.i, sentence_start[token.i]
+        # As `_has_subject_with_state` reads it in a span that starts with the sentence and goes
+        # on past the window: not the span's last token, the window not cut on the right.
+        found = _is_subject(token, i - first, last=False) and any(
+            state[j] for j in range(max(first, i - 2), min(len(tokens), i + 5)) if j != i
+        )
+        subject_in_sentence.append(found or (i > first and subject_in_sentence[-1]))
+    text = _text_without_symptoms(doc)
+    return _Message(
+        doc=doc,
+        signs=signs,
+        sign_starts=[ent.start for ent in signs],
+        sentence_start=sentence_start,
+        asks_before=asks_before,
+        state=state,
+        subject_in_sentence=subject_in_sentence,
+        has_question_mark="?" in doc.text,
+        names_topic=any(t.lower_ in TOPIC_WORDS for t in tokens),
+        has_feeling_cue=any(t.lower_ in FEELING_CUES for t in tokens),
+        distant_past=bool(DISTANT_PAST_RE.search(text)),
+        resolved=bool(RESOLVED_RE.search(text)),
+    )
+
+
+def _asks(token: Token) -> bool:
+    return token.lower_ in QUESTION_OPENERS or token.lower_ in MODALS
 
 
 def _clauses(doc: Doc) -> List[Span]:
@@ -166,70 +240,76 @@ def _no_symptoms(doc: Doc) -> List[Mention]:
     ]
 
 
-def _judge_clause(doc: Doc, clause: Span) -> Tuple[List[RedFlag], List[Mention]]:
-    symptoms = _symptoms(doc, clause)
-    other_uses = _mentions(
-        _named([e for e in _sign_words(doc, clause) if e not in symptoms], None), OTHER_USE
-    )
+def _judge_clause(message: _Message, clause: Span) -> Tuple[List[RedFlag], List[Mention]]:
+    symptoms: List[Span] = []
+    other_words: List[Span] = []
+    for ent in _sign_words(message, clause):
+        (other_words if _names_something_else(ent) else symptoms).append(ent)
+    other_uses = _mentions(_named(other_words, None), OTHER_USE)
     measured = _measured_fever(clause)
-    reports, mentions = _judge_signs(doc, clause, symptoms, measured)
+    reports, mentions = _judge_signs(message, clause, symptoms, measured)
     return reports, other_uses + mentions
 
 
 def _judge_signs(
-    doc: Doc, clause: Span, symptoms: List[Span], measured: Optional[Token]
+    message: _Message, clause: Span, symptoms: List[Span], measured: Optional[Token]
 ) -> Tuple[List[RedFlag], List[Mention]]:
     signs = _named(symptoms, measured)
     if not signs:
         return [], []
-    if _is_parents_feeling(doc, clause, symptoms):
+    if _is_parents_feeling(message, clause, symptoms):
         return [], _mentions(signs, PARENTS_FEELING)
-    over, measured_over = _over_signs(doc, clause, symptoms)
+    over, measured_over = _over_signs(message, clause, symptoms)
     mentions = _mentions(_named(over, measured if measured_over else None), PAST_AND_OVER)
-    symptoms = [ent for ent in symptoms if ent not in over]
+    symptoms = _without(symptoms, over)
     if measured_over:
         measured = None
     negated = [ent for ent in symptoms if _is_negated(clause, ent)]
     mentions += _mentions(_named(negated, None), NEGATED)
-    symptoms = [ent for ent in symptoms if ent not in negated]
+    symptoms = _without(symptoms, negated)
     remaining = _named(symptoms, measured)
     if not remaining:
         return [], mentions
     if _is_hypothetical(clause, symptoms, measured.i if measured is not None else None):
         return [], mentions + _mentions(remaining, HYPOTHETICAL_QUESTION)
-    reason = _report_reason(clause, symptoms, measured.text if measured is not None else None)
+    reason = _report_reason(message, clause, symptoms, measured.text if measured is not None else None)
+    sentence_start = message.sentence_start[clause.start]
     if (
         reason is None
         and symptoms
-        and not any(t.lower_ in QUESTION_OPENERS or t.lower_ in MODALS for t in clause)
-        and not _question_before(_sentence_until(clause), symptoms[0])
-        and _has_subject_with_state(_sentence_until(clause), symptoms)
+        and not message.asks_between(clause.start, clause.end)
+        and not message.asks_between(sentence_start, symptoms[0].start)
+        and _has_subject_with_state(message, sentence_start, clause.end, symptoms)
     ):
         # "he's really sleepy and floppy": the subject sits in an earlier clause of the sentence.
         reason = "person with present state"
-    if reason is None and _is_statement_fragment(doc, clause, symptoms):
+    if reason is None and _is_statement_fragment(message, clause, symptoms):
         reason = "symptom stated without a question"
     if reason is None:
         return [], mentions + _mentions(remaining, NO_REPORT_CONTEXT)
     return [RedFlag(category, text, reason) for category, text in remaining], mentions
 
 
-def _question_before(sentence: Span, symptom: Span) -> bool:
-    """ "what does crs look like in a child, is it just fever": the sentence asks before the sign."""
-    return any(t.lower_ in QUESTION_OPENERS or t.lower_ in MODALS for t in sentence if t.i < symptom.start)
+def _without(symptoms: Sequence[Span], left_out: Sequence[Span]) -> List[Span]:
+    """The symptoms not in `left_out` (entities never overlap: one start is one entity)."""
+    starts = {ent.start for ent in left_out}
+    return [ent for ent in symptoms if ent.start not in starts]
 
 
-def _symptoms(doc: Doc, span: Span) -> List[Span]:
+def _symptoms(message: _Message, span: Span) -> List[Span]:
     """The signs in a span, leaving out sign words that name something else."""
-    return [ent for ent in _sign_words(doc, span) if not _names_something_else(ent)]
+    return [ent for ent in _sign_words(message, span) if not _names_something_else(ent)]
 
 
-def _sign_words(doc: Doc, span: Span) -> List[Span]:
-    return [
-        ent
-        for ent in doc.ents
-        if ent.label_ == SYMPTOM_LABEL and ent.start >= span.start and ent.end <= span.end
-    ]
+def _sign_words(message: _Message, span: Span) -> List[Span]:
+    """The symptom entities inside a span (sorted and never overlapping: found by bisection)."""
+    found: List[Span] = []
+    for index in range(bisect_left(message.sign_starts, span.start), len(message.signs)):
+        ent = message.signs[index]
+        if ent.end > span.end:
+            break
+        found.append(ent)
+    return found
 
 
 def _names_something_else(ent: Span) -> bool:
@@ -273,7 +353,7 @@ def _is_negated(clause: Span, symptom: Span) -> bool:
     return False
 
 
-def _over_signs(doc: Doc, clause: Span, symptoms: Sequence[Span]) -> Tuple[List[Span], bool]:
+def _over_signs(message: _Message, clause: Span, symptoms: Sequence[Span]) -> Tuple[List[Span], bool]:
     """The signs of a past-tense clause that are over, and whether its measured temperature is.
 
     "she had a fever on day 5 but it went away", "his temp was 38.1 on Tuesday, normal since",
@@ -287,10 +367,9 @@ def _over_signs(doc: Doc, clause: Span, symptoms: Sequence[Span]) -> Tuple[List[
     words = set(_words(clause))
     if not words & PAST_WORDS or words & PRESENT_STATE:
         return [], False
-    text = _text_without_symptoms(doc)
-    if DISTANT_PAST_RE.search(text):
+    if message.distant_past:
         return list(symptoms), True
-    if RESOLVED_RE.search(text):
+    if message.resolved:
         return [ent for ent in symptoms if ent.ent_id_ not in EMERGENCY_CATEGORIES], True
     return [], False
 
@@ -303,7 +382,13 @@ def _resolved_right_after(ent: Span) -> bool:
 def _distant_past_in(clause: Span) -> bool:
     """A long-ago time in the sign's own clause, not "since last week" (still going on)."""
     text = " ".join(t.lower_ for t in clause)
-    return any(not text[: m.start()].rstrip().endswith("since") for m in DISTANT_PAST_RE.finditer(text))
+    for match in DISTANT_PAST_RE.finditer(text):
+        end = match.start()
+        while end > 0 and text[end - 1].isspace():
+            end -= 1
+        if not text.endswith("since", 0, end):  # text[:end], without copying it for each match
+            return True
+    return False
 
 
 def _text_without_symptoms(doc: Doc) -> str:
@@ -311,9 +396,9 @@ def _text_without_symptoms(doc: Doc) -> str:
     return " ".join("_" if t.ent_type_ == SYMPTOM_LABEL else t.lower_ for t in doc)
 
 
-def _is_parents_feeling(doc: Doc, clause: Span, symptoms: Sequence[Span]) -> bool:
+def _is_parents_feeling(message: _Message, clause: Span, symptoms: Sequence[Span]) -> bool:
     """ "I literally can't breathe when I think about it", "my head is pounding from crying"."""
-    if not symptoms or not any(t.lower_ in FEELING_CUES for t in doc):
+    if not symptoms or not message.has_feeling_cue:
         return False
     first = symptoms[0]
     before = [t for t in clause if t.i < first.start]
@@ -329,17 +414,6 @@ def _is_parents_feeling(doc: Doc, clause: Span, symptoms: Sequence[Span]) -> boo
         and subjects[-1].i + 1 == first.start
         and first[0].lower_ in PARENT_BODY
     )
-
-
-SENTENCE_ENDS = frozenset({".", "?", "!", ";", "\n"})
-
-
-def _sentence_until(clause: Span) -> Span:
-    """The sentence that holds the clause, from its start to the clause's end."""
-    start = clause.start
-    while start > 0 and clause.doc[start - 1].text not in SENTENCE_ENDS:
-        start -= 1
-    return clause.doc[start : clause.end]
 
 
 def _words(span: Span) -> List[str]:
@@ -383,35 +457,58 @@ def _is_plea_or_not_help(token: Token) -> bool:
     return token.i == 0 or before in PLEA_BEFORE or after in PLEA_AFTER
 
 
-def _report_reason(clause: Span, symptoms: Sequence[Span], measured: Optional[str]) -> Optional[str]:
+def _report_reason(
+    message: _Message, clause: Span, symptoms: Sequence[Span], measured: Optional[str]
+) -> Optional[str]:
     if measured:
         return "measured temperature"
     if _has_now_word(clause):
         return "now"
-    if _has_subject_with_state(clause, symptoms):
+    if _has_subject_with_state(message, clause.start, clause.end, symptoms):
         return "person with present state"
     return None
 
 
-def _has_subject_with_state(clause: Span, symptoms: Sequence[Span]) -> bool:
-    tokens = list(clause)
-    for index, token in enumerate(tokens):
-        word = token.lower_
-        subject = (
-            word in CHILD_NOUNS
-            or (word in POSSESSIVES and index + 1 < len(tokens))
-            or (word in OBJECT_PRONOUNS)
-            or _looks_like_name(token, index)
-        )
-        if not subject:
+def _has_subject_with_state(message: _Message, start: int, end: int, symptoms: Sequence[Span]) -> bool:
+    """In doc[start:end], the first subject with a state word within its window (2 before, 4 after
+    in the span) says yes; failing that, one right beside a symptom answers."""
+    scan_from = start
+    if symptoms and message.sentence_start[start] == start:
+        # The span starts a sentence. Its tokens up to `far` are more than 3 from every symptom and
+        # their windows are not cut by the span's end: for them the answer was read once per sentence.
+        far = min(min(s.start for s in symptoms) - 4, end - 5)
+        if far >= start and message.sentence_start[far] == start:
+            if message.subject_in_sentence[far]:
+                return True
+            scan_from = far + 1
+    near = {s.start for s in symptoms}
+    tokens = message.doc
+    for i in range(scan_from, end):
+        token = tokens[i]
+        index = i - start
+        if not _is_subject(token, index, last=i + 1 == end):
             continue
-        window = tokens[max(0, index - 2) : index + 5]
-        if any(_is_state_word(t) for t in window if t is not token):
+        if any(message.state[j] for j in range(max(start, i - 2), min(end, i + 5)) if j != i):
             return True
         # "my son seizing", "her lips blue": the subject sits right beside the symptom.
-        if any(abs(s.start - token.i) <= 3 for s in symptoms):
-            return word not in POSSESSIVES or index + 1 < len(tokens)
+        if _near(i, near):
+            return token.lower_ not in POSSESSIVES or i + 1 < end
     return False
+
+
+def _near(i: int, starts: AbstractSet[int]) -> bool:
+    return any(j in starts for j in range(i - 3, i + 4))
+
+
+def _is_subject(token: Token, index: int, last: bool) -> bool:
+    """A child, a pronoun or a name; a possessive only when something follows it in the span."""
+    word = token.lower_
+    return (
+        word in CHILD_NOUNS
+        or (word in POSSESSIVES and not last)
+        or (word in OBJECT_PRONOUNS)
+        or _looks_like_name(token, index)
+    )
 
 
 def _is_state_word(token: Token) -> bool:
@@ -482,13 +579,13 @@ FILLERS = frozenset(
 )
 
 
-def _is_statement_fragment(doc: Doc, clause: Span, symptoms: Sequence[Span]) -> bool:
+def _is_statement_fragment(message: _Message, clause: Span, symptoms: Sequence[Span]) -> bool:
     """ "high fever after kymriah", "cant breathe": a symptom stated, nothing asked."""
-    if "?" in doc.text or not symptoms:
+    if message.has_question_mark or not symptoms:
         return False
-    if any(t.lower_ in QUESTION_OPENERS or t.lower_ in MODALS for t in doc):
+    if message.asks_between(0, len(message.doc)):
         return False
-    if any(t.lower_ in TOPIC_WORDS for t in doc):  # "crs and hallucinations": a topic, not a report
+    if message.names_topic:  # "crs and hallucinations": a topic, not a report
         return False
     leading = [t for t in clause if t.i < symptoms[0].start]
     return all(t.lower_ in FILLERS for t in leading)

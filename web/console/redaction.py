@@ -52,7 +52,7 @@ from __future__ import annotations
 import importlib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -380,18 +380,28 @@ _HOSPITAL_SUFFIX = (
     r"(?:Hospitals?|Clinic|Medical\s{1,2}Cent(?:er|re)|Cancer\s{1,2}(?:Cent(?:er|re)|Institute)|"
     r"Infirmary|Health(?:care|\s{1,2}System)?|General|Memorial|University\s{1,2}Hospital)"
 )
+# Up to 4 capitalised words, then a hospital word. Searched with `_word_led_matches`, never with
+# finditer, which tries each start after a hyphen and reads the rest of the word from there
+# ("Ab-Ab-..." costs the square of its length).
+_WORDS_BEFORE = rf"(?<![\w'’])(?:{_NOT_FUNCTION_CAP}{_CAPW}\s{{1,2}}){{1,4}}"
+# "Boston Children's Hospital", "Lurie Children's", "Children's Mercy Kansas City"
+_WORDS_CHILDRENS_RE = re.compile(
+    rf"{_WORDS_BEFORE}{_CHILDRENS}"
+    rf"(?:\s{{1,2}}(?:Hospital|Medical\s{{1,2}}Cent(?:er|re)|Health(?:care)?|Research\s{{1,2}}Hospital))?"
+)
+# "Sacred Heart Medical Center", "Mass General", "Mayo Clinic"
+_WORDS_SUFFIX_RE = re.compile(rf"{_WORDS_BEFORE}{_HOSPITAL_SUFFIX}\b")
+_WORD_LED_RES = (_WORDS_CHILDRENS_RE, _WORDS_SUFFIX_RE)
+_CAPW_RUN_RE = re.compile(r"[A-Za-z'’\-]+")  # what _CAPW can read: it always reads to the run's end
+_WORD_START_RE = re.compile(rf"(?<![\w'’]){_NOT_FUNCTION_CAP}[A-Z]")  # where _WORDS_BEFORE can start
+_SPACE_RE = re.compile(r"\s")
 _HOSPITAL_RES = (
-    # "Boston Children's Hospital", "Lurie Children's", "Children's Mercy Kansas City"
-    re.compile(
-        rf"(?<![\w'’])(?:{_NOT_FUNCTION_CAP}{_CAPW}\s{{1,2}}){{1,4}}{_CHILDRENS}"
-        rf"(?:\s{{1,2}}(?:Hospital|Medical\s{{1,2}}Cent(?:er|re)|Health(?:care)?|Research\s{{1,2}}Hospital))?"
-    ),
+    _WORDS_CHILDRENS_RE,
     re.compile(
         rf"(?<![\w'’]){_CHILDRENS}\s{{1,2}}(?:Hospital|Mercy|National|Health(?:care)?|Medical\s{{1,2}}Center)"
         rf"(?:\s{{1,2}}(?:of\s{{1,2}}(?:the\s{{1,2}})?)?{_NOT_FUNCTION_CAP}{_CAPW}){{0,3}}"
     ),
-    # "Sacred Heart Medical Center", "Mass General", "Mayo Clinic"
-    re.compile(rf"(?<![\w'’])(?:{_NOT_FUNCTION_CAP}{_CAPW}\s{{1,2}}){{1,4}}{_HOSPITAL_SUFFIX}\b"),
+    _WORDS_SUFFIX_RE,
     # "Hospital for Sick Children", "Hospital of the University of Pennsylvania"
     re.compile(
         rf"\bHospital\s{{1,2}}(?:of|for)\s{{1,2}}(?:the\s{{1,2}})?{_CAPW}(?:\s{{1,2}}(?:of\s{{1,2}})?{_CAPW}){{0,3}}"
@@ -563,9 +573,38 @@ def _place_spans(text: str, lexicon: _Lexicon) -> Iterable[Span]:
 _AMBIGUOUS_STATES = _word_set("CO DE HI ID IN LA MA ME MD MS OH OK OR PA AL")
 
 
+def _word_led_matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """What ``pattern.finditer(text)`` finds, for a pattern that starts with `_WORDS_BEFORE`, in
+    linear time.
+
+    Its first word starts at a capital after a non-word character: at a run of `_CAPW_RUN_RE`'s
+    characters or after a hyphen inside one, and it reads to the run's end (it must be followed by
+    a space). So inside one run every start that passes `_WORD_START_RE` continues the same way
+    from the run's end: the first such start decides the run, and the rest of it is not tried.
+    """
+    pos = 0
+    for run in _CAPW_RUN_RE.finditer(text):
+        if run.end() <= pos or not _SPACE_RE.match(text, run.end()):
+            continue
+        start = run.start()
+        while start != -1:
+            if start >= pos and _WORD_START_RE.match(text, start):
+                match = pattern.match(text, start)
+                if match:
+                    yield match
+                    pos = match.end()
+                break
+            hyphen = text.find("-", start, run.end() - 1)
+            start = hyphen + 1 if hyphen != -1 else -1
+
+
 def _hospital_spans(text: str, lexicon: _Lexicon) -> Iterable[Span]:
     for pattern in _HOSPITAL_RES:
-        yield from _group_spans(pattern, text, "hospital")
+        if pattern in _WORD_LED_RES:
+            for match in _word_led_matches(pattern, text):
+                yield Span(match.start(), match.end(), "hospital")
+        else:
+            yield from _group_spans(pattern, text, "hospital")
     for match in _CHILDRENS_PLACE_RE.finditer(text):
         # "Children's Minnesota", but not "Children's Tylenol"
         word = match.group(1)

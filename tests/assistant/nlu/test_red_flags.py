@@ -1,7 +1,10 @@
 """Unit tests of the red-flag matcher on the project's spaCy pipeline."""
 
+import sys
+
 import pytest
 
+from assistant.nlu import red_flags
 from assistant.nlu.red_flags import (
     NEGATED,
     PARENTS_FEELING,
@@ -205,3 +208,48 @@ def test_questions_naming_signs_are_mentions_not_reports(nlp, text):
 )
 def test_still_reports(nlp, text):
     assert find_red_flags(nlp(text)), text
+
+
+def _matcher_steps(doc) -> int:
+    """Python calls and lines run in red_flags.py while it assesses `doc`: a deterministic work count."""
+    steps = 0
+
+    def trace(frame, event, arg):
+        nonlocal steps
+        if frame.f_code.co_filename != red_flags.__file__:
+            return None
+        steps += 1
+        return trace
+
+    previous = sys.gettrace()
+    sys.settrace(trace)
+    try:
+        assess(doc)
+    finally:
+        sys.settrace(previous)
+    return steps
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "fever and ",  # a clause per sign (the security review's 10,000 chars: 8 s)
+        "she had a fever, ",  # past tense: the whole message was re-read for each clause
+        "my son is seizing and ",  # subjects: the sentence so far was re-read for each clause
+        "he a b c d fever a b c d ",  # subjects far from the signs, in one clause
+        "no fever no rash ",
+        "what is crs ",
+    ],
+)
+def test_the_work_grows_linearly_with_the_message(nlp, unit):
+    """The matcher runs on Rasa's event loop: twice the message is about twice the work, never four times."""
+    small, large = (nlp((unit * 1000)[:size]) for size in (2000, 4000))
+    assert _matcher_steps(large) < 2.3 * _matcher_steps(small)
+
+
+@pytest.mark.parametrize("last_line", ["my son is having a seizure", "his temp is 39.5 and he's confused"])
+def test_a_report_in_the_last_line_of_a_long_message_is_found(nlp, last_line):
+    """Nothing caps what is read: parents write a long story and the report comes last."""
+    story = "we have been in hospital for days, can I ask what the nurses meant? " * 150
+    flags = find_red_flags(nlp(story + "\n" + last_line))
+    assert flags and len(story) > 10_000

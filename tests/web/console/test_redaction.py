@@ -1,8 +1,13 @@
+import random
 import re
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
+from web.console import redaction
 from web.console.redaction import (
     ADDRESS,
     AGE,
@@ -210,3 +215,50 @@ def test_labelled_set_recall_and_words_wrongly_hidden() -> None:
     words = sum(len(re.findall(r"\w+", case.text)) for case in cases)
     # Over-redaction bound: at most 1% of all words hidden that are not personal data.
     assert len(report.wrongly_hidden) <= words // 100, "\n".join(report.lines())
+
+
+def _hospital_word_texts() -> list[str]:
+    """Hospital names beside hyphens, apostrophes, function words and odd spacing, and random mixes."""
+    pieces = [
+        "A", "Ab", "b", "-", "'", "’", " ", "  ", "   ", "\n", "1", "_", "é", "The", "My", "St.", "Hospital",
+        "Children's", "Childrens", "Children’s", "Clinic", "Medical", "Center", "General", "Health",
+        "Boston", "Lurie", "Sacred", "Heart", "X-Ray", "-Jones", "Cancer", "Institute", ".", ",", "(",
+    ]  # fmt: skip
+    texts = [
+        "admitted to Boston Children's Hospital",
+        "Smith Hospital-Jones Clinic",
+        "x-Jones Hospital and The-Mercy General",
+        "1Ab-Cd Hospital, Ré-Sacred Heart Medical Center",
+        "My Lurie Children's is great, Mass General too",
+        "Ab-" * 50 + "Cd Hospital",
+    ]
+    rng = random.Random(18)
+    for _ in range(3000):
+        texts.append("".join(rng.choice(pieces) for _ in range(rng.randint(1, 14))))
+    return texts
+
+
+@pytest.mark.parametrize("name", ["_WORDS_CHILDRENS_RE", "_WORDS_SUFFIX_RE"])
+def test_hospital_names_after_capitalised_words_are_found_as_finditer_finds_them(name: str) -> None:
+    """The linear search returns exactly the regex's own matches."""
+    pattern = getattr(redaction, name)
+    assert pattern in redaction._WORD_LED_RES
+    for text in _hospital_word_texts():
+        found = [m.span() for m in redaction._word_led_matches(pattern, text)]
+        assert found == [m.span() for m in pattern.finditer(text)], text
+
+
+@pytest.mark.parametrize("unit", ["Ab-", "AB-", "Ab'b-", "A-"])
+def test_hyphen_joined_capitals_are_searched_in_linear_time(unit: str) -> None:
+    """300,000 characters of "Ab-Ab-...": milliseconds now; a quadratic search took minutes (the
+    regexes alone: 10,000 characters 200 ms each), so a generous limit tells the two apart."""
+    text = (unit * (300_000 // len(unit) + 1))[:300_000]
+    code = (
+        "import sys; from web.console.redaction import find_personal_data; "
+        "find_personal_data(sys.stdin.read()); print('done')"
+    )
+    root = Path(__file__).resolve().parents[3]
+    done = subprocess.run(
+        [sys.executable, "-c", code], input=text, capture_output=True, text=True, cwd=root, timeout=60
+    )
+    assert done.stdout.strip() == "done", done.stderr
