@@ -62,7 +62,6 @@ _MIN_NON_LATIN = 2
 # language has (a function word or an accented word): names and misspellings ("Jayden",
 # "drowzy") are not English words either, but they are no markers.
 _MIXED_MARKERS = 2
-_LATIN_LANGUAGE_PROBABILITY = 0.5
 _MIXED_LANGUAGE_PROBABILITY = 0.95
 # py3langid this sure of another language, with one marker word, outweighs English-looking words.
 _SURE_LANGUAGE_PROBABILITY = 0.99
@@ -208,7 +207,9 @@ class LanguageIdentifier:
         if markers >= 1 and language != ENGLISH and confidence >= _SURE_LANGUAGE_PROBABILITY:
             return LanguageGuess(language, confidence, True)
         if english_share < _ENGLISH_WORD_SHARE and markers >= 1:
-            if language != ENGLISH and confidence >= _LATIN_LANGUAGE_PROBABILITY:
+            # Most words are not English and one is another language's: not English, however
+            # unsure py3langid is of which language it is ("pitit mwen pa ka respire").
+            if language != ENGLISH:
                 return LanguageGuess(language, confidence, True)
             if language == ENGLISH and confidence < _UNSURE_ENGLISH_PROBABILITY:
                 other, other_confidence = self._rank_without_english(text)

@@ -57,3 +57,11 @@ def test_english_with_typos_and_chat_forms_stays_english(text):
 
 def test_empty_text_has_no_guess():
     assert guess_language("   ") is None
+
+
+@pytest.mark.parametrize("text", ["pitit mwen pa ka respire", "mi nene no despierta bien"])
+def test_mostly_foreign_words_with_a_function_word_are_not_english_however_unsure_the_ranking(text):
+    """py3langid is unsure which language a short Haitian Creole report is (Spanish, 0.29): it is
+    still no English message, and the safety message must be shown."""
+    guess = guess_language(text)
+    assert guess is not None and guess.other_language
