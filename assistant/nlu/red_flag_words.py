@@ -100,6 +100,7 @@ STATE_WORDS = frozenset(
     }
 )
 HYPOTHETICAL = frozenset({"if", "whether", "incase", "unless", "hypothetically"})
+HYPOTHETICAL_OPENERS = frozenset({"suppose", "supposing", "imagine"})
 MODALS = frozenset({"will", "would", "could", "might", "may", "should", "can", "shall", "does", "do"})
 NEGATIONS = frozenset({"n't", "nt", "not", "cannot", "barely", "hardly"})
 NOT_NAMES = frozenset(

@@ -45,6 +45,7 @@ from assistant.nlu.red_flag_words import (
     GONE_AFTER_SIGN_RE,
     HYPHENS,
     HYPOTHETICAL,
+    HYPOTHETICAL_OPENERS,
     MEASURE_RE,
     MODALS,
     NEGATION_CUES,
@@ -423,6 +424,10 @@ def _words(span: Span) -> List[str]:
 def _is_hypothetical(clause: Span, symptoms: Sequence[Span], measured_at: Optional[int]) -> bool:
     words = _words(clause)
     if any(w in HYPOTHETICAL for w in words) or "in case" in clause.text.lower():
+        return not _has_now_word(clause, PRESENT_WORDS)
+    # "suppose he faints at grandma's", "imagine her lips turned blue": only as the clause's first
+    # word, where it sets up a case; "I suppose he's just tired" still reports.
+    if words and words[0] in HYPOTHETICAL_OPENERS:
         return not _has_now_word(clause, PRESENT_WORDS)
     starts = [s.start for s in symptoms] + ([measured_at] if measured_at is not None else [])
     first_symptom = min(starts, default=clause.end)
