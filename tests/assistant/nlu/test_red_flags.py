@@ -54,6 +54,9 @@ def test_reports_happening_now_are_flagged(nlp, text, category):
         "my friend's son had seizures after car t, is that common?",
         "how long does the fever last",
         "what are the signs of crs",
+        # A clause that opens with "suppose" or "imagine" sets up a case.
+        "imagine he starts having a seizure on the bus, who do we call",
+        "supposing she gets a high fever at night",
     ],
 )
 def test_general_questions_are_not_flagged(nlp, text):
@@ -253,17 +256,6 @@ def test_a_report_in_the_last_line_of_a_long_message_is_found(nlp, last_line):
     story = "we have been in hospital for days, can I ask what the nurses meant? " * 150
     flags = find_red_flags(nlp(story + "\n" + last_line))
     assert flags and len(story) > 10_000
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "imagine he starts having a seizure on the bus, who do we call",
-        "supposing she gets a high fever at night",
-    ],
-)
-def test_a_clause_that_opens_with_suppose_or_imagine_sets_up_a_case(nlp, text):
-    assert find_red_flags(nlp(text)) == []
 
 
 def test_i_suppose_is_a_hedge_not_a_case(nlp):
