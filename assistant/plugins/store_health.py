@@ -16,6 +16,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional
 
+from assistant.plugins.db_errors import describe
+
 # A list per request, created by the channel, appended to by the tracker store.
 _request_failures: contextvars.ContextVar[Optional[List[str]]] = contextvars.ContextVar(
     "crs_tracker_store_failures", default=None
@@ -35,8 +37,7 @@ class StoreHealth:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def record_failure(self, operation: str, error: BaseException) -> None:
-        first_line = (str(error).strip().splitlines() or [""])[0]
-        message = f"{operation}: {type(error).__name__}: {first_line}"
+        message = f"{operation}: {describe(error)}"
         with self._lock:
             self.failures += 1
             self.last_error = message

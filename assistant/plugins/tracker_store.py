@@ -65,6 +65,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from assistant.plugins.db_errors import ENGINE_KWARGS, describe
 from assistant.plugins.store_health import HEALTH
 from assistant.settings import get_settings
 
@@ -297,7 +298,9 @@ class SettingsSQLTrackerStore(SQLTrackerStore):
         rasa_engine: sa.engine.Engine = self.engine  # type: ignore[has-type]  # untyped in Rasa
         rasa_engine.dispose()
         url_object = rasa_engine.url
-        self.engine = sa.create_engine(url_object, pool_pre_ping=True, **create_engine_kwargs(url_object))
+        self.engine = sa.create_engine(
+            url_object, pool_pre_ping=True, **ENGINE_KWARGS, **create_engine_kwargs(url_object)
+        )
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         self.retry_seconds = settings.db_retry_seconds
         self.statements = Statements(self.SQLEvent.__table__)
@@ -332,10 +335,12 @@ class SettingsSQLTrackerStore(SQLTrackerStore):
                         "The conversation was NOT stored; the user gets an error reply.",
                         operation,
                         attempt,
-                        error,
+                        describe(error),
                     )
-                    raise TrackerStoreUnavailable(f"{operation} failed: {error}") from error
-                logger.warning("Tracker store %s failed (try %d), retrying: %s", operation, attempt, error)
+                    raise TrackerStoreUnavailable(f"{operation} failed: {describe(error)}") from error
+                logger.warning(
+                    "Tracker store %s failed (try %d), retrying: %s", operation, attempt, describe(error)
+                )
                 await asyncio.sleep(delay)
                 delay, attempt = min(delay * 2, 2.0), attempt + 1
             else:

@@ -24,7 +24,7 @@ def test_a_failure_is_counted_with_its_first_line_only():
 
     health.record_failure("retrieve", TimeoutError())
     assert health.failures == 2
-    assert health.last_error == "retrieve: TimeoutError: "
+    assert health.last_error == "retrieve: TimeoutError"
 
 
 def test_failures_go_to_the_request_that_had_them():

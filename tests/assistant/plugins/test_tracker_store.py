@@ -70,3 +70,30 @@ def test_health_reports_the_database(store):
     store_health.HEALTH.ping = lambda: (_ for _ in ()).throw(OSError("connection refused"))
     report = store_health.HEALTH.check()
     assert report["status"] == "unavailable" and "connection refused" in report["tracker_store"]["error"]
+
+
+SECRET = "my son Liam Okafor MRN 4471902 has a fever of 39.8"
+
+
+@pytest.mark.parametrize("cache_size", ["64", "0"])  # the project's batched save, and Rasa's own
+def test_a_locked_database_keeps_the_parents_text_out_of_the_log(tmp_path, monkeypatch, caplog, cache_size):
+    import sqlite3
+
+    monkeypatch.setenv("CRS_TRACKER_CACHE_SIZE", cache_size)
+    monkeypatch.setenv("CRS_DATABASE_URL", f"sqlite:///{tmp_path / 'rasa.db'}")
+    monkeypatch.setenv("CRS_DB_RETRY_SECONDS", "0.3")
+    health = store_health.StoreHealth()
+    monkeypatch.setattr("assistant.plugins.tracker_store.HEALTH", health)
+    get_settings.cache_clear()
+    store = SettingsSQLTrackerStore(domain=Domain.empty())
+    get_settings.cache_clear()
+    blocker = sqlite3.connect(tmp_path / "rasa.db", timeout=0)
+    blocker.execute("BEGIN IMMEDIATE")  # another writer holds the file, as a console sync can
+    try:
+        with pytest.raises(TrackerStoreUnavailable) as raised:
+            asyncio.run(store.save(DialogueStateTracker.from_events("locked", [UserUttered(SECRET)])))
+    finally:
+        blocker.rollback()
+    logged = caplog.text + str(raised.value) + str(health.last_error)
+    assert "database is locked" in caplog.text  # the cause is still told
+    assert "Liam" not in logged and "4471902" not in logged
