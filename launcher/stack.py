@@ -428,9 +428,9 @@ def start_stack(
         services["gateway"] = Service(
             "web gateway",
             [
-                str(WEB_BIN / "uvicorn"),
-                "web.app:create_app",
-                "--factory",
+                str(WEB_BIN / "python"),
+                "-m",
+                "web.serve",  # uvicorn with its proxy headers off (web/serve.py)
                 "--host",
                 gateway_host,
                 "--port",

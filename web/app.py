@@ -1,4 +1,4 @@
-"""The web app factory: `uvicorn web.app:create_app --factory`."""
+"""The web app factory, served by `python -m web.serve` (never bare uvicorn: see web/serve.py)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""JSON error responses for the whole app, each with the care-team text."""
+"""JSON error responses for the whole app, each with the care-team text and the emergency sentence."""
 
 from __future__ import annotations
 
@@ -9,21 +9,26 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from assistant.names import EMERGENCY_SENTENCE
 from web.chat.errors import ChatError, describe_validation_errors, error_body
-from web.settings import get_shared_settings_from_app
+from web.settings import shared_settings_of
 
 log = logging.getLogger(__name__)
 
 
 def _care_team(request: Request) -> str:
     """The care-team sentence from this app's settings (`create_app`)."""
-    return (
-        f"Please contact your child's care team: {get_shared_settings_from_app(request).care_team_contact}."
-    )
+    return f"Please contact your child's care team: {shared_settings_of(request).care_team_contact}."
+
+
+def _emergency(request: Request) -> str:
+    """The product's emergency sentence with this deployment's emergency number."""
+    return EMERGENCY_SENTENCE.format(emergency_number=shared_settings_of(request).emergency_number)
 
 
 def _json(request: Request, error: ChatError) -> JSONResponse:
-    return JSONResponse(error_body(error, _care_team(request)), status_code=error.status)
+    body = error_body(error, _care_team(request), _emergency(request))
+    return JSONResponse(body, status_code=error.status)
 
 
 async def on_chat_error(request: Request, exc: Exception) -> JSONResponse:

@@ -22,6 +22,7 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 HSTS = "max-age=31536000; includeSubDomains"
 CONSOLE_PREFIX = "/console"
+IPV6_CLIENT_PREFIX = 64
 
 
 # -- who the client is ---------------------------------------------------------
@@ -118,6 +119,20 @@ def scope_is_https(scope: Scope, proxies: TrustedProxies) -> bool:
 def client_address(connection: HTTPConnection, proxies: TrustedProxies) -> str:
     """The client's address for rate limits (see `TrustedProxies.client`)."""
     return scope_client(connection.scope, proxies)
+
+
+def network_key(address: str) -> str:
+    """The rate-limit bucket of a client address: an IPv4 address itself, an IPv6 address's
+    /64 (what one subscriber is given: its 2^64 addresses are one client)."""
+    parsed = parse_address(address)
+    if isinstance(parsed, ipaddress.IPv6Address):
+        return str(ipaddress.IPv6Network((parsed.packed, IPV6_CLIENT_PREFIX), strict=False))
+    return str(parsed) if parsed is not None else address[:64]
+
+
+def client_network(connection: HTTPConnection, proxies: TrustedProxies) -> str:
+    """The client's rate-limit bucket (`network_key` of `client_address`)."""
+    return network_key(client_address(connection, proxies))
 
 
 def is_https(connection: HTTPConnection, proxies: TrustedProxies) -> bool:

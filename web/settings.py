@@ -7,7 +7,7 @@ process needs on top of them. Defaults run on a laptop.
 The web process reads both once, in `web.app.create_app`, which keeps them on
 ``app.state``; handlers receive them through the FastAPI dependencies below, never
 from a module-level global. The gateway's host and port (CRS_GATEWAY_HOST/PORT) are not
-here: the launcher (launcher/stack.py) reads them and passes them to uvicorn.
+here: the launcher (launcher/stack.py) reads them and passes them to `python -m web.serve`.
 """
 
 from __future__ import annotations
@@ -102,13 +102,27 @@ def get_web_settings() -> WebSettings:
     return WebSettings()
 
 
-def get_web_settings_from_app(request: Request) -> WebSettings:
-    """FastAPI dependency: the web settings `create_app` was given."""
+def web_settings_of(request: Request) -> WebSettings:
+    """The web settings `create_app` was given (for code outside a dependency)."""
     settings: WebSettings = request.app.state.web_settings
     return settings
 
 
-def get_shared_settings_from_app(request: Request) -> Settings:
-    """FastAPI dependency: the deployment settings shared with the bot (`assistant.settings`)."""
+def shared_settings_of(request: Request) -> Settings:
+    """The deployment settings shared with the bot (`assistant.settings`) `create_app` was given."""
     shared: Settings = request.app.state.shared_settings
     return shared
+
+
+# FastAPI dependencies are coroutines: a plain function would be run in the shared thread
+# pool, so the parents' chat would wait for a thread whenever something else holds them all.
+
+
+async def get_web_settings_from_app(request: Request) -> WebSettings:
+    """FastAPI dependency: the web settings `create_app` was given."""
+    return web_settings_of(request)
+
+
+async def get_shared_settings_from_app(request: Request) -> Settings:
+    """FastAPI dependency: the deployment settings shared with the bot (`assistant.settings`)."""
+    return shared_settings_of(request)

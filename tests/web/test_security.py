@@ -133,14 +133,13 @@ def _gateway_with_console(tmp_path, **overrides: object):  # type: ignore[no-unt
     from conftest import gateway_settings
 
     from web.app import create_app
-    from web.settings import WebSettings
 
-    class Settings(WebSettings):
-        database_url: str  # the console's database (else the tracker store's)
-
-    base = gateway_settings(rasa_url="http://127.0.0.1:1", console_enabled=True, **overrides)
-    settings = Settings(**base.model_dump(), database_url=f"sqlite:///{tmp_path / 'rasa.db'}")
-    return create_app(settings)
+    console_db = f"sqlite:///{tmp_path / 'rasa.db'}"
+    return create_app(
+        gateway_settings(
+            rasa_url="http://127.0.0.1:1", console_enabled=True, console_database_url=console_db, **overrides
+        )
+    )
 
 
 def test_console_is_never_framed_whatever_frame_ancestors_says(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -17,12 +17,15 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
+from web import serve
+
 
 class ServerThread:
-    """Runs an ASGI app with uvicorn on 127.0.0.1 in a background thread."""
+    """Runs an ASGI app with uvicorn on 127.0.0.1 in a background thread, configured as the
+    gateway is served (`web.serve`: uvicorn's proxy headers off)."""
 
     def __init__(self, app: ASGIApp) -> None:
-        config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
+        config = serve.config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.port = 0

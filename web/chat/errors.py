@@ -20,11 +20,13 @@ def bad_request(code: str, message: str, status: int = 400) -> ChatError:
     return ChatError(status=status, code=code, message=message)
 
 
-def error_body(error: ChatError, care_team: str) -> dict[str, object]:
-    """The JSON body of every error response."""
+def error_body(error: ChatError, care_team: str, emergency: str) -> dict[str, object]:
+    """The JSON body of every error response: what went wrong, and what to do for the child
+    whatever it was (the message may have reported an emergency that was not answered)."""
     return {
         "error": {"code": error.code, "message": error.message},
         "care_team": care_team,
+        "emergency": emergency,
     }
 
 

@@ -37,13 +37,13 @@ class ChatResponse(BaseModel):
     messages: list[BotMessage]
 
 
-def get_rasa(request: Request) -> RasaClient:
+async def get_rasa(request: Request) -> RasaClient:
     """FastAPI dependency: the Rasa client `create_app`'s lifespan opened."""
     rasa: RasaClient = request.app.state.rasa
     return rasa
 
 
-def get_rate_limiter(request: Request) -> ClientRateLimiter:
+async def get_rate_limiter(request: Request) -> ClientRateLimiter:
     """FastAPI dependency: the per-client limit on the chat API."""
     limiter: ClientRateLimiter = request.app.state.rate_limiter
     return limiter
@@ -59,7 +59,7 @@ Limiter = Annotated[ClientRateLimiter, Depends(get_rate_limiter)]
 async def chat(
     body: ChatRequest, request: Request, rasa: Rasa, limiter: Limiter, settings: Web
 ) -> ChatResponse:
-    limiter.check(request)
+    limiter.check(request, body.sender)
     messages = await service.ask(
         rasa, body.sender, body.message, settings.max_message_chars, body.quick_reply
     )
@@ -70,7 +70,7 @@ async def chat(
 async def feedback(
     body: FeedbackRequest, request: Request, rasa: Rasa, limiter: Limiter, settings: Web
 ) -> ChatResponse:
-    limiter.check(request)
+    limiter.check(request, body.sender)
     messages = await service.give_feedback(
         rasa, body.sender, body.value, body.message_id, settings.max_message_chars
     )

@@ -1,23 +1,29 @@
 """Staff accounts, password checks with lockout, and server-side sessions.
 
-Passwords are hashed with argon2id (argon2-cffi), a bounded number at once. Sessions are random tokens whose
-SHA-256 is stored with an absolute and an idle expiry; each session carries its
-own CSRF token.
+Passwords are hashed with argon2id (argon2-cffi) in threads of their own (`PasswordHashes`): a
+bounded number at once, a bounded number waiting, and a sign-in beyond that is refused at once
+(`Busy`) instead of queueing. Sessions are random tokens whose SHA-256 is stored with an absolute
+and an idle expiry; each session carries its own CSRF token.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import secrets
 import threading
 import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, Engine, Row, and_, case, delete, insert, null, select, update
+from starlette.concurrency import run_in_threadpool
 
 from web.console.config import ConsoleConfig
 from web.console.tables import sessions, users
@@ -26,10 +32,16 @@ ROLES = ("reviewer", "admin")
 MIN_PASSWORD = 12
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not-a-real-password-just-for-timing")
-_SLOTS: dict[int, threading.BoundedSemaphore] = {}
-_SLOTS_LOCK = threading.Lock()
+_POOLS: dict[tuple[int, int], PasswordHashes] = {}
+_POOLS_LOCK = threading.Lock()
+T = TypeVar("T")
 # The one message for every refused sign-in: unknown user, wrong password, disabled, locked.
 SIGN_IN_FAILED = "Wrong username or password, or too many failed sign-ins. Try again later."
+
+
+class Busy(Exception):
+    """Too many sign-ins are being checked already; this one was refused before anything
+    was counted or checked (the caller answers 503 at once)."""
 
 
 class AuthError(Exception):
@@ -104,26 +116,72 @@ def set_active(conn: Connection, username: str, active: bool) -> None:
         conn.execute(delete(sessions).where(sessions.c.user_id == ids))
 
 
-def _hash_slots(size: int) -> threading.BoundedSemaphore:
-    """The process's bound on concurrent argon2 hashes (64 MiB each) for ``size``."""
-    with _SLOTS_LOCK:
-        return _SLOTS.setdefault(size, threading.BoundedSemaphore(size))
+class PasswordHashes:
+    """The process's argon2 work (64 MiB and ~0.2 s of CPU each), off the shared thread pool.
 
+    At most ``slots`` hashes run at once, in threads of their own; the sign-ins waiting for
+    one wait in the event loop (holding no thread), at most ``waiting`` of them: one more is
+    refused with `Busy`, so a flood of anonymous sign-ins is shed in a millisecond and never
+    takes threads from the parents' chat.
+    """
 
-def _verify(stored: str, password: str, config: ConsoleConfig) -> bool:
-    """One argon2 verification, waiting for a free hash slot."""
-    with _hash_slots(config.max_concurrent_hashes):
+    def __init__(self, slots: int, waiting: int) -> None:
+        self.capacity = slots + waiting
+        self.admitted = 0
+        self._lock = threading.Lock()
+        self._threads = ThreadPoolExecutor(max_workers=slots, thread_name_prefix="console-argon2")
+
+    @contextmanager
+    def admission(self) -> Iterator[None]:
+        """One sign-in's place (checked or waiting), or `Busy` when all are taken."""
+        with self._lock:
+            if self.admitted >= self.capacity:
+                raise Busy
+            self.admitted += 1
         try:
-            return _hasher.verify(stored, password)
-        except (VerificationError, InvalidHashError):
-            return False
+            yield
+        finally:
+            with self._lock:
+                self.admitted -= 1
+
+    async def run(self, work: Callable[..., T], *args: Any) -> T:
+        """``work(*args)`` in one of the hash threads, awaited without holding a thread."""
+        return await asyncio.wrap_future(self._threads.submit(work, *args))
 
 
-def _rehashed(stored: str, password: str, config: ConsoleConfig) -> str | None:
-    if not _hasher.check_needs_rehash(stored):
-        return None
-    with _hash_slots(config.max_concurrent_hashes):
-        return _hasher.hash(password)
+def password_hashes(config: ConsoleConfig) -> PasswordHashes:
+    """The process's `PasswordHashes` for ``config`` (one per size, shared by every console)."""
+    key = (config.max_concurrent_hashes, config.max_waiting_sign_ins)
+    with _POOLS_LOCK:
+        if key not in _POOLS:
+            _POOLS[key] = PasswordHashes(*key)
+        return _POOLS[key]
+
+
+def _verify_now(stored: str, password: str) -> bool:
+    try:
+        return _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _rehash_now(stored: str, password: str) -> str | None:
+    return _hasher.hash(password) if _hasher.check_needs_rehash(stored) else None
+
+
+def _claim(engine: Engine, username: str, now: float) -> Row[Any] | None:
+    with engine.begin() as conn:
+        return _claim_attempt(conn, username, now)
+
+
+def _lock(engine: Engine, user_id: int, config: ConsoleConfig, now: float) -> None:
+    with engine.begin() as conn:
+        _lock_if_due(conn, user_id, config, now)
+
+
+def _finish(engine: Engine, user_id: int, new_hash: str | None) -> bool:
+    with engine.begin() as conn:
+        return _finish_success(conn, user_id, new_hash)
 
 
 def _claim_attempt(conn: Connection, username: str, now: float) -> Row[Any] | None:
@@ -184,32 +242,31 @@ def _finish_success(conn: Connection, user_id: int, new_hash: str | None) -> boo
     return bool(conn.execute(statement).rowcount)
 
 
-def authenticate(engine: Engine, username: str, password: str, config: ConsoleConfig) -> User:
-    """The user if the password is right, else AuthError (one message for every cause).
+async def authenticate(engine: Engine, username: str, password: str, config: ConsoleConfig) -> User:
+    """The user if the password is right, else AuthError (one message for every cause), or
+    `Busy` at once, before the attempt is counted, when too many sign-ins are in progress.
 
     Every attempt does the same work (one argon2 verification, against a dummy hash
     for an unknown, disabled or locked account) so neither the message nor the time
     tells whether an account exists. The password is checked outside any transaction,
-    with at most ``config.max_concurrent_hashes`` hashes at once.
+    in `PasswordHashes`' threads; the short transactions around it run in the shared pool.
     """
-    now = time.time()
-    with engine.begin() as conn:
-        row = _claim_attempt(conn, username, now)
-    if row is None or not _may_check(row, config):
-        _verify(_DUMMY_HASH, password, config)
-        if row is not None:
-            with engine.begin() as conn:
-                _lock_if_due(conn, row.id, config, now)
-        raise AuthError(None if row is None else row.id)
-    if not _verify(row.password_hash, password, config):
-        with engine.begin() as conn:
-            _lock_if_due(conn, row.id, config, now)
-        raise AuthError(row.id)
-    new_hash = _rehashed(row.password_hash, password, config)
-    with engine.begin() as conn:
-        if not _finish_success(conn, row.id, new_hash):
+    hashes = password_hashes(config)
+    with hashes.admission():
+        now = time.time()
+        row = await run_in_threadpool(_claim, engine, username, now)
+        if row is None or not _may_check(row, config):
+            await hashes.run(_verify_now, _DUMMY_HASH, password)
+            if row is not None:
+                await run_in_threadpool(_lock, engine, row.id, config, now)
+            raise AuthError(None if row is None else row.id)
+        if not await hashes.run(_verify_now, row.password_hash, password):
+            await run_in_threadpool(_lock, engine, row.id, config, now)
             raise AuthError(row.id)
-    return User(row.id, row.username, row.role)
+        new_hash = await hashes.run(_rehash_now, row.password_hash, password)
+        if not await run_in_threadpool(_finish, engine, row.id, new_hash):
+            raise AuthError(row.id)
+        return User(row.id, row.username, row.role)
 
 
 def start_session(conn: Connection, user: User, config: ConsoleConfig) -> str:
@@ -230,20 +287,34 @@ def start_session(conn: Connection, user: User, config: ConsoleConfig) -> str:
     return token
 
 
-def load_session(conn: Connection, token: str | None, config: ConsoleConfig) -> Session | None:
-    """The live session for a cookie token, or None (expired, idle, unknown, disabled)."""
+def _session_row(conn: Connection, token: str | None) -> Row[Any] | None:
     if not token or len(token) > 200:
         return None
-    now = time.time()
     query = (
         select(sessions, users.c.username, users.c.role, users.c.active)
         .join(users, users.c.id == sessions.c.user_id)
         .where(sessions.c.token_hash == _token_hash(token))
     )
-    row = conn.execute(query).first()
+    return conn.execute(query).first()
+
+
+def _live(row: Row[Any], config: ConsoleConfig, now: float) -> bool:
+    return bool(row.active) and row.expires_at > now and row.last_seen + config.idle_minutes * 60 > now
+
+
+def session_is_live(conn: Connection, token: str | None, config: ConsoleConfig) -> bool:
+    """Whether a cookie token names a live session: one read, nothing written."""
+    row = _session_row(conn, token)
+    return row is not None and _live(row, config, time.time())
+
+
+def load_session(conn: Connection, token: str | None, config: ConsoleConfig) -> Session | None:
+    """The live session for a cookie token, or None (expired, idle, unknown, disabled)."""
+    row = _session_row(conn, token)
     if row is None:
         return None
-    if not row.active or row.expires_at <= now or row.last_seen + config.idle_minutes * 60 <= now:
+    now = time.time()
+    if not _live(row, config, now):
         conn.execute(delete(sessions).where(sessions.c.token_hash == row.token_hash))
         return None
     conn.execute(update(sessions).where(sessions.c.token_hash == row.token_hash).values(last_seen=now))

@@ -16,7 +16,8 @@ def driver_url(url: str) -> str:
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite gets a busy timeout since Rasa writes concurrently."""
     url = driver_url(url)
-    kwargs: dict[str, Any] = {"pool_pre_ping": True}
+    # hide_parameters: a failed statement's message never carries a parent's text into a log.
+    kwargs: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
     is_sqlite = url.startswith("sqlite")
     if is_sqlite:
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 15}

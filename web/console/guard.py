@@ -1,8 +1,9 @@
 """What stands in front of every console handler: sessions, CSRF, roles, sign-in limits.
 
 Every route except the sign-in page and the stylesheet needs a live session; every POST
-needs the session's CSRF token; admin-only routes check the role (`protected`). Database
-work runs in a worker thread inside one transaction per request. The console's settings
+needs the session's CSRF token; admin-only routes check the role (`protected`). The summary
+is caught up only for a live session, after the cookie is checked. Database work runs in a
+worker thread inside one transaction per request. The console's settings
 (`ConsoleConfig`) and engine are on the console app's state, set by `create_console`.
 """
 
@@ -26,7 +27,7 @@ from web.console import audit, auth, listing, summary
 from web.console.auth import Session
 from web.console.config import ConsoleConfig
 from web.console.views import render
-from web.security import TrustedProxies, client_address, is_https
+from web.security import TrustedProxies, client_network, is_https
 
 logger = logging.getLogger(__name__)
 SESSION_COOKIE = "console_session"
@@ -39,7 +40,8 @@ Handler = Callable[[Request, Connection, Session, dict[str, str]], Response]
 
 
 class LoginRateLimiter:
-    """A moving-window limit on sign-in attempts per client address (``limits``)."""
+    """A moving-window limit on sign-in attempts per client address, an IPv6 client's
+    being its /64 (``limits``; `web.security.network_key`)."""
 
     def __init__(self, rate: str, proxies: TrustedProxies) -> None:
         self.item = parse(rate)
@@ -47,7 +49,7 @@ class LoginRateLimiter:
         self._limiter = MovingWindowRateLimiter(MemoryStorage())
 
     def allow(self, request: Request) -> bool:
-        return self._limiter.hit(self.item, "console-login", client_address(request, self.proxies))
+        return self._limiter.hit(self.item, "console-login", client_network(request, self.proxies))
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,12 @@ def refresh_summary(request: Request) -> None:
         summary.sync(engine_of(request), batch_size=SYNC_BATCH, max_batches=1)
     except Exception:  # noqa: BLE001 - the console stays usable on a stale summary
         logger.exception("Could not update the console's summary of conversations")
+
+
+def signed_in(request: Request, token: str) -> bool:
+    """Whether the cookie names a live session (a read only; `protected` loads it after)."""
+    with engine_of(request).connect() as conn:
+        return auth.session_is_live(conn, token, config_of(request))
 
 
 def base(request: Request) -> str:
@@ -97,10 +105,10 @@ def protected(admin: bool = False) -> Callable[[Handler], Callable[[Request], An
                     form = {k: v for k, v in data.items() if isinstance(v, str)}
 
             def run() -> Response:
-                if request.method == "GET" and request.cookies.get(SESSION_COOKIE):
-                    refresh_summary(request)
+                token = request.cookies.get(SESSION_COOKIE)
+                if request.method == "GET" and token and signed_in(request, token):
+                    refresh_summary(request)  # only for staff: never work for an anonymous cookie
                 with engine_of(request).begin() as conn:
-                    token = request.cookies.get(SESSION_COOKIE)
                     session = auth.load_session(conn, token, config_of(request))
                     if session is None:
                         if request.method == "GET":

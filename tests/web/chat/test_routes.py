@@ -19,9 +19,10 @@ SENDER = "parent-0001"
 
 def _error(response: httpx.Response) -> dict:
     body = response.json()
-    assert set(body) == {"error", "care_team"}
+    assert set(body) == {"error", "care_team", "emergency"}
     assert body["error"]["message"]
     assert "care team" in body["care_team"]
+    assert body["emergency"].startswith("If your child has trouble breathing")
     return body["error"]
 
 

@@ -1,8 +1,10 @@
+import asyncio
 import re
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import select, update
@@ -11,6 +13,7 @@ from starlette.testclient import TestClient
 from tests.web.console.conftest import PASSWORD, csrf_of
 from web.console import auth
 from web.console.config import ConsoleConfig
+from web.console.routes import create_console
 from web.console.tables import sessions
 from web.console.tables import users as users_table
 
@@ -73,6 +76,10 @@ def _in_parallel(count: int, task: Callable[[int], object]) -> list[object]:
         return list(pool.map(task, range(count)))
 
 
+def _authenticate(engine, username: str, password: str, config: ConsoleConfig) -> auth.User:  # noqa: ANN001
+    return asyncio.run(auth.authenticate(engine, username, password, config))
+
+
 def _failed_logins(engine, username: str) -> int:  # noqa: ANN001
     with engine.begin() as conn:
         query = select(users_table.c.failed_logins).where(users_table.c.username == username)
@@ -88,12 +95,12 @@ def test_password_is_hashed_with_argon2(engine, users) -> None:  # noqa: ANN001
 def test_lockout_after_repeated_failures(engine, users, config: ConsoleConfig) -> None:  # noqa: ANN001
     for _ in range(config.max_failed_logins):
         with pytest.raises(auth.AuthError):
-            auth.authenticate(engine, "rex", "wrong password!", config)
+            _authenticate(engine, "rex", "wrong password!", config)
     with pytest.raises(auth.AuthError, match="Wrong username or password"):
-        auth.authenticate(engine, "rex", PASSWORD, config)
+        _authenticate(engine, "rex", PASSWORD, config)
     with engine.begin() as conn:
         conn.execute(update(users_table).values(locked_until=time.time() - 1))
-    assert auth.authenticate(engine, "rex", PASSWORD, config).username == "rex"
+    assert _authenticate(engine, "rex", PASSWORD, config).username == "rex"
     assert _failed_logins(engine, "rex") == 0
 
 
@@ -101,13 +108,15 @@ def test_an_expired_lockout_starts_a_new_count(engine, users, config: ConsoleCon
     with engine.begin() as conn:
         conn.execute(update(users_table).values(failed_logins=9, locked_until=time.time() - 1))
     with pytest.raises(auth.AuthError):
-        auth.authenticate(engine, "rex", "wrong password!", config)
+        _authenticate(engine, "rex", "wrong password!", config)
     assert _failed_logins(engine, "rex") == 1
-    assert auth.authenticate(engine, "rex", PASSWORD, config).username == "rex"
+    assert _authenticate(engine, "rex", PASSWORD, config).username == "rex"
 
 
-def test_parallel_wrong_guesses_are_all_counted_and_lock_the_account(app, users, engine, spy) -> None:  # noqa: ANN001
+def test_parallel_wrong_guesses_are_all_counted_and_lock_the_account(config, users, engine, spy) -> None:  # noqa: ANN001
     guesses = 30
+    # Room for every guess to wait for a hash slot (none refused as busy: that is tested below).
+    app = create_console(replace(config, max_waiting_sign_ins=guesses), engine)
     limit = app.state.config.max_failed_logins
     # Each guess from its own address, so the per-address sign-in limit stays out of the way.
     statuses = _in_parallel(
@@ -175,7 +184,7 @@ def test_disabled_user_cannot_sign_in_and_loses_sessions(engine, users, config) 
         auth.set_active(conn, "rex", False)
         assert auth.load_session(conn, token, config) is None
     with pytest.raises(auth.AuthError):
-        auth.authenticate(engine, "rex", PASSWORD, config)
+        _authenticate(engine, "rex", PASSWORD, config)
 
 
 def test_create_user_validation(engine, users) -> None:  # noqa: ANN001
@@ -191,3 +200,47 @@ def test_csrf_ok() -> None:
     assert not auth.csrf_ok("abc", "abd")
     assert not auth.csrf_ok("abc", None)
     assert not auth.csrf_ok("", "")
+
+
+def test_sign_ins_beyond_the_hash_queue_are_refused_at_once_and_not_counted(engine, users, config) -> None:  # noqa: ANN001
+    small = replace(config, max_concurrent_hashes=1, max_waiting_sign_ins=1)
+    hashes = auth.password_hashes(small)
+    with hashes.admission(), hashes.admission():  # two sign-ins hold every place
+        with pytest.raises(auth.Busy):
+            _authenticate(engine, "rex", "wrong password!", small)
+        http = TestClient(create_console(small, engine), base_url="http://testserver")
+        csrf = csrf_of(http.get("/login").text)
+        form = {"username": "rex", "password": "wrong password!", "csrf_token": csrf}
+        refused = http.post("/login", data=form, follow_redirects=False)
+    assert refused.status_code == 503 and refused.headers["retry-after"] == "5"
+    assert "Wait a few seconds" in refused.text
+    assert _failed_logins(engine, "rex") == 0  # a refused sign-in counts toward no lockout
+    assert hashes.admitted == 0
+    assert _authenticate(engine, "rex", PASSWORD, small).username == "rex"
+
+
+def test_password_checks_never_hold_the_shared_thread_pool(engine, users, config, monkeypatch) -> None:  # noqa: ANN001
+    import anyio.to_thread
+
+    release = threading.Event()
+    real_verify = auth._verify_now
+
+    def slow_verify(stored: str, password: str) -> bool:
+        release.wait(10)
+        return real_verify(stored, password)
+
+    monkeypatch.setattr(auth, "_verify_now", slow_verify)
+    small = replace(config, max_concurrent_hashes=2, max_waiting_sign_ins=30)
+
+    async def scenario() -> bool:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = 4
+        guess = auth.authenticate
+        sign_ins = [asyncio.ensure_future(guess(engine, "rex", "guess", small)) for _ in range(20)]
+        await asyncio.sleep(0.3)  # every sign-in is checking or waiting for a hash slot
+        # Work that needs the shared pool (the chat's database and Rasa calls) still gets a thread.
+        got_thread = await asyncio.wait_for(anyio.to_thread.run_sync(lambda: True), timeout=5)
+        release.set()
+        await asyncio.gather(*sign_ins, return_exceptions=True)
+        return got_thread
+
+    assert asyncio.run(scenario())

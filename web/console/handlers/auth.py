@@ -1,7 +1,8 @@
 """Sign-in, sign-out and the stylesheet: the console's only public routes besides sign-in.
 
-Sign-in attempts are limited per client address; the password check runs in a worker
-thread outside any transaction, with short transactions around it for the audit log.
+Sign-in attempts are limited per client address; the password check runs in the console's
+own hash threads outside any transaction (`auth.PasswordHashes`), with short transactions
+around it for the audit log, and a sign-in beyond the hash queue is answered 503 at once.
 """
 
 from __future__ import annotations
@@ -9,13 +10,14 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 
 from web.console import audit, auth
 from web.console.auth import Session
+from web.console.config import ConsoleConfig
 from web.console.guard import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -30,6 +32,7 @@ from web.console.views import render
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 TOO_MANY_SIGN_INS = "Too many sign-in attempts from your address. Wait a minute and try again."
+BUSY = "Too many sign-ins are being checked right now. Wait a few seconds and try again."
 
 
 def _login_form(request: Request, error: str = "", status: int = 200) -> Response:
@@ -49,19 +52,28 @@ async def login_page(request: Request) -> Response:
     return _login_form(request)
 
 
-def _sign_in(request: Request, username: str, password: str) -> str | None:
-    """A new session token, or None; audited without anything the person typed."""
-    config, engine = config_of(request), engine_of(request)
-    try:
-        user = auth.authenticate(engine, username, password, config)
-    except auth.AuthError as error:
-        target = "" if error.user_id is None else f"user:{error.user_id}"
-        with engine.begin() as conn:
-            audit.record(conn, audit.NOBODY, "login_failed", target)
-        return None
+def _failed(engine: Engine, error: auth.AuthError) -> None:
+    target = "" if error.user_id is None else f"user:{error.user_id}"
+    with engine.begin() as conn:
+        audit.record(conn, audit.NOBODY, "login_failed", target)
+
+
+def _start(engine: Engine, user: auth.User, config: ConsoleConfig) -> str:
     with engine.begin() as conn:
         audit.record(conn, user.username, "login", f"user:{user.id}")
         return auth.start_session(conn, user, config)
+
+
+async def _sign_in(request: Request, username: str, password: str) -> str | None:
+    """A new session token, or None; audited without anything the person typed.
+    Raises `auth.Busy` when too many sign-ins are being checked."""
+    config, engine = config_of(request), engine_of(request)
+    try:
+        user = await auth.authenticate(engine, username, password, config)
+    except auth.AuthError as error:
+        await run_in_threadpool(_failed, engine, error)
+        return None
+    return await run_in_threadpool(_start, engine, user, config)
 
 
 async def login(request: Request) -> Response:
@@ -73,7 +85,12 @@ async def login(request: Request) -> Response:
         return PlainTextResponse("Invalid or missing CSRF token.", 403)
     username = form.get("username", "").strip()[:64]
     password = form.get("password", "")[:1024]
-    token = await run_in_threadpool(_sign_in, request, username, password)
+    try:
+        token = await _sign_in(request, username, password)
+    except auth.Busy:
+        response = _login_form(request, BUSY, status=503)
+        response.headers["Retry-After"] = "5"
+        return response
     if token is None:
         return _login_form(request, auth.SIGN_IN_FAILED, status=401)
     response = RedirectResponse(f"{base(request)}/", 303)
