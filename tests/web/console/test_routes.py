@@ -290,3 +290,13 @@ def test_audit_rows_hold_no_text_typed_by_staff_or_attackers(app, users, samples
     exports = [r for r in rows if r[:3] == ("ada", "export_csv", "")]
     assert exports and exports[0][3].startswith("filters=q conversations=")
     assert ("ada", "add_tag", "faq-1", "") in rows and ("ada", "remove_tag", "faq-1", "") in rows
+
+
+@pytest.mark.parametrize("number", ["²", "١٢", "x", "-1", "9" * 40])
+def test_a_number_that_is_not_plain_digits_is_refused_cleanly(admin_client, samples, number) -> None:  # noqa: ANN001
+    assert admin_client.get("/audit", params={"page": number}).status_code == 200
+    listing = admin_client.get("/", params={"page": number})
+    assert listing.status_code in (200, 400)
+    page = admin_client.get("/conversations/faq-1")
+    reveal = admin_client.post("/reveal", data={"csrf_token": csrf_of(page.text), "event_id": number})
+    assert 400 <= reveal.status_code < 500

@@ -40,7 +40,7 @@ def query_filters(request: Request) -> Filters:
 
 def event_id(form: dict) -> int | None:
     raw = form.get("event_id", "")
-    return int(raw) if raw.isdigit() and len(raw) < 12 else None
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 12 else None
 
 
 def _sender_exists(conn: Connection, sender_id: str) -> bool:
