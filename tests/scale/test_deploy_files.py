@@ -40,6 +40,7 @@ TOOLS = ROOT / "var" / "deploy-tools" / "bin"
 COMPOSE = ROOT / "docker-compose.yml"
 K8S = sorted((ROOT / "deploy" / "k8s").glob("*.yaml"))
 NGINX_CONF = ROOT / "deploy" / "nginx" / "nginx.conf"
+ENDPOINTS_DOCKER = ROOT / "deploy" / "endpoints.docker.yml"
 ROLES_SH = ROOT / "deploy" / "postgres" / "10-roles.sh"
 ROLES_SQL = ROOT / "deploy" / "postgres" / "roles.sql"
 WEB_PYTHON = ROOT / ".venv-web" / "bin" / "python"
@@ -363,6 +364,363 @@ def test_kubernetes_runs_the_retention_job_daily():
     container = cron["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]
     assert container["args"] == ["python", "-m", "web.console.cli", "purge-old"]
     assert _secret_key(_env(container)["CRS_CONSOLE_DATABASE_URL"]) == "retention-url"
+
+
+# --- hardening: pods, network policies, Redis's password, nginx ----------------------------
+
+NAMESPACE = "crs-assistant"
+# Every pod of the product, by its `app` label.
+APPS = {"postgres", "redis", "actions", "rasa", "gateway", "console", "retention"}
+# The flows inside the namespace the product needs (source app, target app, port); no other.
+NEEDED_FLOWS = {
+    ("gateway", "rasa", 5005),
+    ("rasa", "actions", 5055),
+    ("rasa", "redis", 6379),
+    ("rasa", "postgres", 5432),
+    ("console", "postgres", 5432),
+    ("retention", "postgres", 5432),
+}
+# What nginx's master process (root, in compose) needs: workers, temp folders, ports 80/443.
+NGINX_CAPABILITIES = {"CHOWN", "SETGID", "SETUID", "NET_BIND_SERVICE"}
+
+
+def _pod_spec(workload: dict) -> dict:
+    if workload["kind"] == "CronJob":
+        return workload["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    return workload["spec"]["template"]["spec"]
+
+
+def _pod_labels(workload: dict) -> dict:
+    if workload["kind"] == "CronJob":
+        return workload["spec"]["jobTemplate"]["spec"]["template"]["metadata"]["labels"]
+    return workload["spec"]["template"]["metadata"]["labels"]
+
+
+def _workloads() -> List[dict]:
+    kinds = ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob")
+    return [d for d in k8s_documents() if d["kind"] in kinds]
+
+
+def test_every_kubernetes_pod_and_container_runs_hardened():
+    workloads = _workloads()
+    assert {_pod_labels(w)["app"] for w in workloads} == APPS
+    for workload in workloads:
+        name = f"{workload['kind']}/{workload['metadata']['name']}"
+        spec = _pod_spec(workload)
+        assert spec.get("automountServiceAccountToken") is False, f"{name}: service-account token mounted"
+        pod = spec.get("securityContext") or {}
+        assert pod.get("runAsNonRoot") is True, name
+        assert pod.get("runAsUser", 0) != 0, name
+        assert (pod.get("seccompProfile") or {}).get("type") == "RuntimeDefault", name
+        volumes = {v["name"]: v for v in spec.get("volumes", [])}
+        for container in spec.get("initContainers", []) + spec["containers"]:
+            where = f"{name}/{container['name']}"
+            context = container.get("securityContext") or {}
+            assert context.get("allowPrivilegeEscalation") is False, where
+            assert context.get("readOnlyRootFilesystem") is True, where
+            assert context.get("capabilities") == {"drop": ["ALL"]}, where
+            assert not context.get("privileged") and context.get("runAsUser", 1) != 0, where
+            # A read-only image still needs a writable /tmp: an emptyDir of the pod.
+            mounts = {m["mountPath"]: m["name"] for m in container.get("volumeMounts", [])}
+            assert "/tmp" in mounts and "emptyDir" in volumes[mounts["/tmp"]], f"{where}: no emptyDir /tmp"
+
+
+def test_kubernetes_postgres_and_redis_run_as_their_image_users_with_writable_state():
+    postgres = _pod_spec(k8s("StatefulSet", "postgres"))
+    context = postgres["securityContext"]
+    assert context["runAsUser"] == context["runAsGroup"] == context["fsGroup"] == 999  # the image's postgres
+    mounts = {m["mountPath"]: m["name"] for m in postgres["containers"][0]["volumeMounts"]}
+    volumes = {v["name"]: v for v in postgres["volumes"]}
+    assert "emptyDir" in volumes[mounts["/var/run/postgresql"]]  # its socket directory
+    claims = [c["metadata"]["name"] for c in k8s("StatefulSet", "postgres")["spec"]["volumeClaimTemplates"]]
+    assert mounts["/var/lib/postgresql/data"] in claims
+    redis = _pod_spec(k8s("Deployment", "redis"))
+    assert redis["securityContext"]["runAsUser"] == 999  # the image's redis
+    mounts = {m["mountPath"]: m["name"] for m in redis["containers"][0]["volumeMounts"]}
+    assert "emptyDir" in {v["name"]: v for v in redis["volumes"]}[mounts["/data"]]
+
+
+def test_kubernetes_namespace_enforces_the_restricted_pod_security_profile():
+    labels = next(d for d in k8s_documents() if d["kind"] == "Namespace")["metadata"].get("labels") or {}
+    assert labels.get("pod-security.kubernetes.io/enforce") == "restricted"
+
+
+def _selects(selector: dict, labels: dict) -> bool:
+    """A Kubernetes label selector (matchLabels, matchExpressions) against labels."""
+    if any(labels.get(key) != value for key, value in (selector.get("matchLabels") or {}).items()):
+        return False
+    for expression in selector.get("matchExpressions") or []:
+        key, operator, values = expression["key"], expression["operator"], expression.get("values") or []
+        present = key in labels
+        if (
+            (operator == "In" and not (present and labels[key] in values))
+            or (operator == "NotIn" and present and labels[key] in values)
+            or (operator == "Exists" and not present)
+            or (operator == "DoesNotExist" and present)
+        ):
+            return False
+    return True
+
+
+def _policy_types(policy: dict) -> set:
+    spec = policy["spec"]
+    return set(spec.get("policyTypes") or (["Ingress"] + (["Egress"] if "egress" in spec else [])))
+
+
+def _peer_matches(peer: dict, policy_namespace: str, namespace: Dict[str, str], pod: Dict[str, str]) -> bool:
+    if "ipBlock" in peer:
+        return True  # an address range may hold any pod's address: counted as everyone
+    if "namespaceSelector" in peer:
+        if not _selects(peer["namespaceSelector"], namespace):
+            return False
+    elif namespace["kubernetes.io/metadata.name"] != policy_namespace:
+        return False  # a bare podSelector: pods of the policy's own namespace only
+    return _selects(peer.get("podSelector") or {}, pod)
+
+
+def _port_matches(ports, number: int, name: str, protocol: str) -> bool:
+    if not ports:
+        return True
+    for entry in ports:
+        port = entry.get("port")
+        if entry.get("protocol", "TCP") != protocol:
+            continue
+        if port is None or port in (name, number):
+            return True
+        if isinstance(port, int) and port <= number <= entry.get("endPort", port):
+            return True
+    return False
+
+
+def _allowed(direction: str, pod: dict, peer: dict, port: Tuple[int, str, str]) -> bool:
+    """Whether the namespace's NetworkPolicies let `pod` (namespace, labels) receive from
+    (direction Ingress) or send to (Egress) `peer` on `port` (number, name, protocol)."""
+    policies = [
+        p
+        for p in k8s_documents()
+        if p["kind"] == "NetworkPolicy"
+        and p["metadata"]["namespace"] == pod["namespace"]["kubernetes.io/metadata.name"]
+        and _selects(p["spec"]["podSelector"], pod["labels"])
+        and direction in _policy_types(p)
+    ]
+    if not policies:
+        return True  # a pod no policy selects for this direction is open
+    rules_key, peers_key = ("ingress", "from") if direction == "Ingress" else ("egress", "to")
+    for policy in policies:
+        for rule in policy["spec"].get(rules_key) or []:
+            peers = rule.get(peers_key)
+            namespace = policy["metadata"]["namespace"]
+            matches = [_peer_matches(p, namespace, peer["namespace"], peer["labels"]) for p in peers or []]
+            if peers and not any(matches):
+                continue
+            if _port_matches(rule.get("ports"), *port):
+                return True
+    return False
+
+
+def _our_pods() -> Dict[str, dict]:
+    namespace = next(d for d in k8s_documents() if d["kind"] == "Namespace")
+    namespace_labels = {
+        "kubernetes.io/metadata.name": NAMESPACE,
+        **(namespace["metadata"].get("labels") or {}),
+    }
+    pods = {}
+    for workload in _workloads():
+        labels = _pod_labels(workload)
+        ports = [
+            (p["containerPort"], p.get("name", ""), p.get("protocol", "TCP"))
+            for c in _pod_spec(workload)["containers"]
+            for p in c.get("ports", [])
+        ]
+        pods[labels["app"]] = {"namespace": namespace_labels, "labels": labels, "ports": ports}
+    return pods
+
+
+def _outside(namespace: str, **labels: str) -> dict:
+    return {"namespace": {"kubernetes.io/metadata.name": namespace}, "labels": labels}
+
+
+def test_kubernetes_denies_all_traffic_by_default():
+    policies = [d for d in k8s_documents() if d["kind"] == "NetworkPolicy"]
+    default_deny = [
+        p
+        for p in policies
+        if p["spec"]["podSelector"] == {}
+        and _policy_types(p) == {"Ingress", "Egress"}
+        and not p["spec"].get("ingress")
+        and not p["spec"].get("egress")
+    ]
+    assert default_deny, "no NetworkPolicy denying every pod's ingress and egress"
+    own = {p["spec"]["podSelector"].get("matchLabels", {}).get("app") for p in policies}
+    assert own >= APPS, f"no policy of its own for {sorted(APPS - own)}"
+
+
+def test_kubernetes_network_policies_allow_exactly_the_flows_the_product_needs():
+    pods = _our_pods()
+    flows = {
+        (source, target, port[0])
+        for source, client in pods.items()
+        for target, server in pods.items()
+        for port in server["ports"]
+        if _allowed("Egress", client, server, port) and _allowed("Ingress", server, client, port)
+    }
+    assert flows == NEEDED_FLOWS
+    dns = _outside("kube-system", **{"k8s-app": "kube-dns"})
+    for app in ("rasa", "gateway", "console", "retention"):
+        for protocol in ("UDP", "TCP"):
+            assert _allowed("Egress", pods[app], dns, (53, "dns", protocol)), f"{app}: no DNS over {protocol}"
+    for app in ("actions", "redis", "postgres"):  # they call nobody
+        assert not _allowed("Egress", pods[app], dns, (53, "dns", "UDP")), app
+        assert not _allowed("Egress", pods[app], _outside("elsewhere"), (443, "https", "TCP")), app
+    # The public gateway: from the ingress controller's namespace only.
+    gateway_port = pods["gateway"]["ports"][0]
+    controller = _outside("ingress-nginx", **{"app.kubernetes.io/name": "ingress-nginx"})
+    assert _allowed("Ingress", pods["gateway"], controller, gateway_port)
+    assert not _allowed("Ingress", pods["gateway"], _outside("default", app="rasa"), gateway_port)
+
+
+def test_kubernetes_rasa_accepts_ingress_only_from_the_gateway_pods():
+    pods = _our_pods()
+    rasa = pods["rasa"]
+    rules = [
+        rule
+        for p in k8s_documents()
+        if p["kind"] == "NetworkPolicy" and _selects(p["spec"]["podSelector"], rasa["labels"])
+        for rule in p["spec"].get("ingress") or []
+    ]
+    assert rules, "no NetworkPolicy rule admits anything to Rasa: nothing or everything reaches it"
+    for rule in rules:
+        assert rule.get("from") == [{"podSelector": {"matchLabels": {"app": "gateway"}}}], rule
+        assert rule.get("ports") == [{"protocol": "TCP", "port": 5005}], rule
+    port = rasa["ports"][0]
+    assert port[0] == 5005
+    others = [pods[app] for app in APPS - {"gateway", "rasa"}] + [
+        _outside("default", app="gateway"),  # the gateway's label, but another namespace
+        _outside("ingress-nginx", **{"app.kubernetes.io/name": "ingress-nginx"}),
+    ]
+    for peer in others:
+        assert not _allowed("Ingress", rasa, peer, port), peer["labels"]
+    assert _allowed("Ingress", rasa, pods["gateway"], port)
+
+
+def test_kubernetes_redis_requires_a_password_that_rasa_sends():
+    redis = _pod_spec(k8s("Deployment", "redis"))["containers"][0]
+    args = redis["args"]
+    assert "--requirepass" in args, "redis: no password"
+    variable = re.fullmatch(r"\$\((\w+)\)", args[args.index("--requirepass") + 1])
+    assert variable, "the password comes from the environment, not the manifest"
+    env = _env(redis)
+    secret = env[variable.group(1)]["valueFrom"]["secretKeyRef"]
+    assert secret == {"name": "crs-redis", "key": "password"}
+    assert env["REDISCLI_AUTH"]["valueFrom"]["secretKeyRef"] == secret  # the probes' redis-cli
+    for probe in ("readinessProbe", "livenessProbe"):
+        assert "PONG" in " ".join(redis[probe]["exec"]["command"]), f"{probe}: NOAUTH also exits 0"
+    rasa = _pod_spec(k8s("Deployment", "rasa"))["containers"][0]
+    assert _env(rasa)["CRS_REDIS_PASSWORD"]["valueFrom"]["secretKeyRef"] == secret
+    text = k8s("ConfigMap", "crs-endpoints")["data"]["endpoints.yml"]
+    assert yaml.safe_load(text)["lock_store"]["password"] == "${CRS_REDIS_PASSWORD}"
+    # Unquoted: Rasa expands ${VAR} in plain scalars only.
+    assert re.search(r"^\s+password: \$\{CRS_REDIS_PASSWORD\}$", text, re.M)
+    assert "create secret generic crs-redis" in (ROOT / "deploy" / "k8s" / "10-config.yaml").read_text()
+
+
+def test_compose_redis_requires_a_password_that_rasa_sends():
+    services = compose()["services"]
+    command = services["redis"]["command"]
+    assert "--requirepass" in command, "compose redis: no password"
+    required = "${CRS_REDIS_PASSWORD:?"
+    assert command[command.index("--requirepass") + 1].startswith(required)
+    assert services["redis"]["environment"]["REDISCLI_AUTH"].startswith(required)
+    assert "PONG" in " ".join(services["redis"]["healthcheck"]["test"])
+    assert services["rasa"]["environment"]["CRS_REDIS_PASSWORD"].startswith(required)
+    assert "CRS_REDIS_PASSWORD" in COMPOSE.read_text().split("name: crs-assistant")[0]  # documented on top
+    text = ENDPOINTS_DOCKER.read_text()
+    assert yaml.safe_load(text)["lock_store"]["password"] == "${CRS_REDIS_PASSWORD}"
+    assert re.search(r"^\s+password: \$\{CRS_REDIS_PASSWORD\}$", text, re.M)
+
+
+def test_the_deployments_lock_store_authenticates_to_redis_with_the_password(tmp_path, monkeypatch):
+    """Redis started with compose's flags, Rasa's lock store built from deploy/endpoints.docker.yml
+    as `rasa run` builds it: the password from CRS_REDIS_PASSWORD works, a wrong one does not,
+    an unset one stops Rasa at start."""
+    server = shutil.which("redis-server")
+    if not server:
+        pytest.fail("redis-server missing: run scripts/setup_scale.sh")
+    import redis as redis_client
+    from rasa.core.lock_store import LockStore
+    from rasa.shared.exceptions import RasaException
+    from rasa.utils.endpoints import read_endpoint_config
+
+    password, port = "test-password-3f9a", free_port()
+    command = [
+        password if a.startswith("${CRS_REDIS_PASSWORD") else a
+        for a in compose()["services"]["redis"]["command"]
+    ]
+    assert command[0] == "redis-server"
+    redis = subprocess.Popen(
+        [server, *command[1:], "--port", str(port), "--bind", "127.0.0.1"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert redis.poll() is None and time.monotonic() < deadline, "redis-server did not start"
+                time.sleep(0.05)
+        endpoints = tmp_path / "endpoints.yml"
+        text = ENDPOINTS_DOCKER.read_text().replace("url: redis", "url: 127.0.0.1")
+        endpoints.write_text(text.replace("port: 6379", f"port: {port}"))
+        with pytest.raises(redis_client.exceptions.AuthenticationError):
+            redis_client.Redis(port=port).ping()
+
+        monkeypatch.setenv("CRS_REDIS_PASSWORD", password)
+        store = LockStore.create(read_endpoint_config(str(endpoints), "lock_store"))
+        assert type(store).__name__ == "AtomicRedisLockStore"
+        ticket = store.issue_ticket("parent-1")
+        assert store.get_lock("parent-1").is_someone_waiting()
+        store.finish_serving("parent-1", ticket)
+
+        monkeypatch.setenv("CRS_REDIS_PASSWORD", "wrong")
+        with pytest.raises(redis_client.exceptions.RedisError):
+            LockStore.create(read_endpoint_config(str(endpoints), "lock_store")).issue_ticket("parent-2")
+        monkeypatch.delenv("CRS_REDIS_PASSWORD")
+        with pytest.raises(RasaException, match="CRS_REDIS_PASSWORD"):
+            read_endpoint_config(str(endpoints), "lock_store")
+    finally:
+        redis.terminate()
+        redis.wait(timeout=10)
+
+
+def test_compose_containers_run_read_only_without_capabilities():
+    services = compose()["services"]
+    for name, service in services.items():
+        assert service.get("read_only") is True, f"compose {name}: writable root filesystem"
+        assert service.get("cap_drop") == ["ALL"], f"compose {name}: capabilities kept"
+        assert "no-new-privileges:true" in service.get("security_opt", []), f"compose {name}"
+        assert "/tmp" in [t.split(":")[0] for t in service.get("tmpfs", [])], f"compose {name}: no tmpfs /tmp"
+        allowed = NGINX_CAPABILITIES if name == "nginx" else set()
+        assert set(service.get("cap_add", [])) <= allowed, f"compose {name}: {service.get('cap_add')}"
+        assert not service.get("privileged"), name
+    assert services["postgres"]["user"] == services["redis"]["user"] == "999:999"  # the images' own users
+    assert "/var/run/postgresql" in services["postgres"]["tmpfs"]
+
+
+def test_compose_nginx_is_a_maintained_release():
+    image = compose()["services"]["nginx"]["image"]
+    match = re.fullmatch(r"nginx:(\d+)\.(\d+)(?:\.\d+)?(?:-alpine|-bookworm|-alpine-slim)?", image)
+    assert match, f"{image}: not a versioned nginx tag"
+    version = (int(match.group(1)), int(match.group(2)))
+    assert version != (1, 22), f"{image}: the 1.22 branch is end-of-life"
+    assert version >= (1, 27), f"{image}: older than the maintained branches"
+    # The config's directives must exist in that release (no http2 on listen since 1.25.1).
+    assert not re.search(r"listen [^;]*\bhttp2\b", NGINX_CONF.read_text())
+    for tmpfs in ("/var/cache/nginx", "/run"):  # its temporary folders and pid file, read-only image
+        assert tmpfs in compose()["services"]["nginx"]["tmpfs"]
 
 
 # --- nginx -------------------------------------------------------------------------------
