@@ -2,13 +2,21 @@
 
 ``redact(text)`` replaces each piece of personal data with a placeholder:
 
-- ``<EMAIL>``, ``<PHONE>``, ``<SSN>`` (123-45-6789, or 9 digits after "SSN"/"social"),
-  ``<RECORD>`` (MRN, patient/insurance id, ``#123456``, bare numbers of 7+ digits);
+- ``<EMAIL>``: a@b.org, a@gmail (no top-level domain), and written out: "jane dot doe at gmail
+  dot com", "jane(at)gmail(dot)com", "jane [at] yahoo" (a bare "at" needs more: see `_email_spans`);
+- ``<PHONE>``: 3 digit groups with spaces, "-", "." or "/" (spaced or not), 7-digit local numbers
+  (555-0134, 555 0134), after a country code any grouping (+33 6 12 34 56 78), a trunk 0 and pairs
+  (06 12 34 56 78); not temperature lists (101 102 103), round ranges (800-1200) or quantities
+  (100-1000 mg, 930-1030 am);
+- ``<SSN>`` (123-45-6789, or 9 digits after "SSN"/"social"), ``<RECORD>`` (MRN, patient/insurance/
+  hospital id with letters too: 1234567X, AB-4471-22; ``#123456``, bare numbers of 7+ digits);
+  digits written as words ("six five four three") after such a cue, or 7 of them anywhere;
 - ``<DATE>``: numeric dates (3/4/2019, 2019-03-04, 5/14 when it is a valid day and
   month, not 80/40 or 1/2), written dates (March 3rd, 12 March, june 2 2017), and
   a year or day after "born", "DOB", "date of birth", "birthday";
 - ``<ADDRESS>``: number + capitalised words + Street/St/Ave/Road/Lane/Drive/Dr/
-  Grove/Court/Way/Place..., with an apartment; lower-case "12 oak street"; PO boxes;
+  Grove/Court/Way/Place..., with an apartment; lower-case or mixed "12 oak st", "4 Elm ave";
+  PO boxes;
 - ``<ZIP>``: 5 or 5+4 digits after a US state, after "zip", or in the 12345-6789
   form; ``<PLACE>``: a city before a state ("Dayton OH", "Columbus, Ohio") or a
   capitalised unknown word after in/from/near ("from Fresno");
@@ -279,25 +287,96 @@ _MONTHS = (
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
 _NOT_A_COUNT = r"(?!\s{0,2}(?:days?|weeks?|hours?|hrs?|doses?|times?|mg|ml|kg|x\b))"
-_EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+# "jane.doe@gmail.com", "jane@163.com", and "jane.doe@gmail" without a top-level domain (the local
+# part must hold a letter, so "39.5@3am" stays).
+_EMAIL_RE = re.compile(
+    rf"(?<![\w.+{_ZERO_WIDTH}-])([\w.+{_ZERO_WIDTH}-]{{1,64}})"
+    r"@(?:[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}|[^\W\d_][\w-]{0,62})"
+)
+# Written-out addresses: "jane dot doe at gmail dot com", "jane(at)gmail(dot)com", "jane [at] yahoo",
+# "jane.doe @ gmail.com". A bare " at " is an ordinary word, so `_email_spans` asks more of it.
+_OBFUSCATED_AT = (
+    r"(?:[^\S\n]{0,2}[(\[{<][^\S\n]{0,2}(?:at|@)[^\S\n]{0,2}[)\]}>][^\S\n]{0,2}"
+    r"|(?P<bare>[^\S\n]{1,2}at[^\S\n]{1,2})|[^\S\n]{1,2}@[^\S\n]{0,2}|[^\S\n]{0,2}@[^\S\n]{1,2})"
+)
+_OBFUSCATED_DOT = (
+    r"(?:[^\S\n]{0,2}[(\[{<][^\S\n]{0,2}dot[^\S\n]{0,2}[)\]}>][^\S\n]{0,2}|[^\S\n]{1,2}dot[^\S\n]{1,2}|\.)"
+)
+_MAIL_PROVIDERS = (
+    r"(?:gmail|googlemail|yahoo|ymail|hotmail|outlook|icloud|aol|comcast|protonmail|proton|gmx|msn|"
+    r"verizon|sbcglobal|bellsouth|wanadoo|laposte)"
+)
+_TLDS = (
+    r"(?:com|org|net|edu|gov|mil|info|biz|io|co|uk|us|ca|au|nz|ie|fr|de|es|nl|ch|se|dk|fi|pl|pt|br|mx|"
+    r"jp|za|me|app)"
+)
+_OBFUSCATED_EMAIL_RE = re.compile(
+    rf"(?<![\w.+-])(?P<local>[\w+-]{{1,64}}(?:{_OBFUSCATED_DOT}[\w+-]{{1,64}}){{0,3}}){_OBFUSCATED_AT}"
+    rf"(?P<domain>(?:[^\W_][\w-]{{0,62}}{_OBFUSCATED_DOT}){{1,3}}{_TLDS}\b|{_MAIL_PROVIDERS}\b)",
+    re.IGNORECASE,
+)
+_DOT_WORD_RE = re.compile(r"(?i)(?<![^\W_])dot(?![^\W_])")
+_PROVIDER_DOMAIN_RE = re.compile(rf"(?i){_MAIL_PROVIDERS}{_OBFUSCATED_DOT}")
 _SSN_RE = re.compile(r"(?<![\d-])\d{3}-\d{2}-\d{4}(?![\d-])")
 _SSN_CUE_RE = re.compile(
     r"\b(?:ssn|social(?:\s{1,2}security)?(?:\s{1,2}(?:number|no\.?|#))?)\s{0,2}"
     r"(?:is\s{1,2}|:\s{0,2}|#\s{0,2})?(\d{3}[\s.-]?\d{2}[\s.-]?\d{4})(?!\d)",
     re.IGNORECASE,
 )
+# The value after a cue: letters, digits and inner hyphens or spaced digit groups, holding 4+ digits
+# (checked in `_record_spans`): "12345678", "A-998877", "1234567X", "AB 1234 567", "00123456-B".
 _RECORD_RE = re.compile(
     r"\b(?:mrn|medical\s{1,2}record(?:\s{1,2}(?:number|no\.?|#))?|"
-    r"(?:record|chart|case|policy|account)\s{1,2}(?:number|no\.?|#)|"
+    r"(?:record|chart|case|policy|account|file|hospital|nhs|medicaid|medicare|subscriber|group)"
+    r"\s{1,2}(?:number|no\.?|#|id)|"
     r"(?:patient|insurance|member)\s{1,2}(?:id|number|no\.?|#)|id(?:\s{1,2}(?:number|no\.?|#))?)"
-    r"\s{0,2}(?:is\s{1,2}|:\s{0,2}|#\s{0,2})?#?([A-Z]{0,3}[-\d][\d-]{3,19})\b",
+    r"\s{0,2}(?:is\s{1,2}|:\s{0,2}|#\s{0,2})?#?"
+    r"([A-Z]{0,3}-?\d(?:[\dA-Z]|-(?=[\dA-Z])|[^\S\n](?=\d\d)){3,24})(?![\w-])",
     re.IGNORECASE,
+)
+# Digits written as words after a cue, or a long run anywhere: "six five four three two one".
+_DIGIT_WORD = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)"
+_SPELLED_DIGITS_RE = re.compile(
+    rf"(?<![^\W\d_]){_DIGIT_WORD}(?:[\s,.-]{{1,3}}{_DIGIT_WORD}){{3,30}}(?![^\W\d_])", re.IGNORECASE
+)
+_DIGIT_WORD_RE = re.compile(_DIGIT_WORD, re.IGNORECASE)
+_SPELLED_CUE_RE = re.compile(
+    r"(?i)(?:\b(?:(?P<ssn>ssn|social)|(?P<record>mrn|record|chart|id|patient|insurance|member|policy|account)|"
+    r"phone|cell|mobile|number|call|text|reach)\b|#)[^.!?\n]{0,30}$"
 )
 _HASH_NUMBER_RE = re.compile(r"(?<![\w&])#\s?\d{4,12}\b")
 _LONG_NUMBER_RE = re.compile(r"(?<![\w.,<])\d{7,}(?![\w.,>])")
+# Phone numbers. A separator is a space or two, or "-" "." "/" with up to two spaces either side
+# ("555 - 123 - 4567", "555/123/4567"); `_phone_spans` drops temperature lists and round ranges.
+_PHONE_SEP = r"(?:[^\S\n]{0,2}[-./][^\S\n]{0,2}|[^\S\n]{1,2})"
+# "(555) 123-4567", "+1 555 123 4567", "07700 900 123", "1-800-555-0199"
 _PHONE_RE = re.compile(
-    r"(?<![\w<+])(?:\+?\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)|\d{2,4})[\s.-]?\d{3,4}[\s.-]?\d{3,4}(?!\w)"
+    rf"(?<![\w<+])(?:\+?\d{{1,3}}{_PHONE_SEP}?)?(?:\(\d{{2,4}}\)|\d{{2,4}}){_PHONE_SEP}?\d{{3,4}}{_PHONE_SEP}?\d{{3,4}}"
+    r"(?!\w)(?![.,/-]\d)"
 )
+# A local number without an area code: "555-0134", "555 0134", "555.0134", "555 - 0134"
+_PHONE_LOCAL_RE = re.compile(
+    r"(?<![\w<+.,/-])\d{3}(?:[^\S\n]{0,2}[-.][^\S\n]{0,2}|[^\S\n]{1,2})\d{4}(?!\w)(?![.,/-]\d)"
+)
+# After a country code (+33, 0033) any grouping: "+33 6 12 34 56 78", "+44 (0)20 7946 0958"
+_PHONE_INTERNATIONAL_RE = re.compile(
+    rf"(?<![\w+])(?:\+|(?<!\d)00)\d{{1,3}}(?:{_PHONE_SEP}|[^\S\n]{{0,2}}\(\d{{1,4}}\)[^\S\n]{{0,2}})\d{{1,4}}"
+    rf"(?:{_PHONE_SEP}\d{{2,4}}){{1,6}}(?!\w)"
+)
+# A national number with a trunk 0, grouped with one separator: "06 12 34 56 78", "06.12.34.56.78",
+# "0470 12 34 56", "020-7946-0958" (9 to 12 digits, so "05.12.2019" stays a date).
+_PHONE_TRUNK_RE = re.compile(
+    r"(?<![\w<+.,/-])0\d{1,4}([^\S\n]|[-.])\d{2,4}(?:\1\d{2,4}){1,4}(?!\w)(?![.,/-]\d)"
+)
+_PHONE_RES = (_PHONE_RE, _PHONE_LOCAL_RE, _PHONE_INTERNATIONAL_RE, _PHONE_TRUNK_RE)
+# What follows a number that is a quantity, not a phone number: "100-1000 mg", "930 - 1030 am"
+_QUANTITY_AFTER_RE = re.compile(
+    r"[^\S\n]{0,2}(?:%|°|mg|mcg|ml|kg|g|lbs?|units?|iu|degrees?|deg|f|c|am|pm|a\.m|p\.m|days?|weeks?|"
+    r"hours?|hrs?|mins?|minutes?|times?|doses?|cells?|k|x)(?![^\W\d_])",
+    re.IGNORECASE,
+)
+_DIGIT_GROUP_RE = re.compile(r"\d+")
 _DATE_ISO_RE = re.compile(r"(?<![\d.])(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?![\d.])")
 _DATE_DMY_RE = re.compile(r"(?<![\d./-])(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})(?![\d])")
 _DATE_SHORT_RE = re.compile(r"(?<![\d./-])(\d{1,2})/(\d{1,2})(?![\d/])")
@@ -326,14 +405,20 @@ _UNIT = r"(?:,?\s{0,2}(?i:apt|apartment|unit|suite|ste|#)\.?\s{0,2}#?[A-Za-z0-9-
 _ADDRESS_RE = re.compile(
     r"(?<![\w.,/-])\d{1,6}[A-Za-z]?\s{1,2}"
     r"(?:(?:[NSEW]\.?|North|South|East|West|N[EW]|S[EW])\s{1,2})?"
-    rf"(?:(?!(?:Apt|Unit|Suite)\b)[A-Z][A-Za-z'’-]*\.?\s{{1,2}}){{1,3}}{_STREET_SUFFIX}\b{_ABBREVIATION_DOT}{_UNIT}"
+    rf"(?:(?!(?:Apt|Unit|Suite|APT|UNIT|SUITE)\b)[A-Z][A-Za-z'’-]*\.?\s{{1,2}}){{1,3}}"
+    rf"(?:{_STREET_SUFFIX}|{_STREET_SUFFIX.upper()})\b{_ABBREVIATION_DOT}{_UNIT}"
 )
+# Lower case or mixed: "12 oak st", "12 Oak st.", "4b n maple ave", "12 elm street apt 3". The words
+# between the number and the suffix are not counted things ("3 hour drive", "2 nights drive").
 _ADDRESS_LOWER_RE = re.compile(
-    r"(?<![\w.,/-])\d{1,5}\s{1,2}"
-    r"(?:(?!(?:the|a|an|of|on|in|at|to|for|my|his|her|our|and|or|more|long|short|hour|hours|"
-    r"hr|hrs|minute|minutes|min|mins|mile|miles|km|day|days|week|weeks|month|months|year|"
-    r"years|times|doses|mg|ml|kg)\b)[a-z]{2,20}\s{1,2}){1,2}"
-    r"(?:street|avenue|ave|road|rd|lane|boulevard|blvd|drive|grove|court|terrace|parkway)\b"
+    r"(?<![\w.,/-])\d{1,5}[a-z]?\s{1,2}(?:[nsew]\.?\s{1,2})?"
+    r"(?:(?!(?i:the|a|an|of|on|in|at|to|for|my|his|her|our|and|or|more|less|long|short|big|little|old|"
+    r"other|few|hour|hours|hr|hrs|minute|minutes|min|mins|sec|secs|second|seconds|mile|miles|km|day|days|"
+    r"night|nights|week|weeks|weekend|weekends|month|months|year|years|yr|yrs|yo|wk|wks|mo|mos|times|"
+    r"dose|doses|pill|pills|tab|tabs|tablet|tablets|cup|cups|bag|bags|kid|kids|child|children|mg|ml|kg|"
+    r"lb|lbs|oz|am|pm|degrees|deg)\b)[A-Za-z][a-z]{1,19}\s{1,2}){1,2}"
+    r"(?:street|st|avenue|ave|road|rd|lane|ln|boulevard|blvd|drive|grove|court|ct|terrace|parkway|pkwy|"
+    r"highway|hwy|way|place|pl|circle|cir|trail|crescent)\b"
     rf"{_UNIT}"
 )
 _PO_BOX_RE = re.compile(
@@ -507,6 +592,71 @@ def _group_spans(pattern: re.Pattern[str], text: str, kind: str, group: int = 0)
             yield Span(match.start(group), match.end(group), kind)
 
 
+def _email_spans(text: str, lexicon: _Lexicon) -> Iterable[Span]:
+    for match in _EMAIL_RE.finditer(text):
+        if re.search(r"[^\W\d_]", match.group(1)):  # "39.5@3am" is a temperature at a time
+            yield Span(match.start(), match.end(), "email")
+    for match in _OBFUSCATED_EMAIL_RE.finditer(text):
+        local, domain = match.group("local"), match.group("domain")
+        if match.group("bare") is not None:
+            # "look at webmd.com", "email me at gmail" are not addresses; "jane at gmail.com",
+            # "j.doe at mercy.org", "jane dot doe at gmail dot com" are.
+            written_out = _DOT_WORD_RE.search(domain) is not None
+            provider = _PROVIDER_DOMAIN_RE.match(domain) is not None
+            odd_local = re.search(r"[\d_.+-]", local) is not None or _DOT_WORD_RE.search(local) is not None
+            not_a_word = len(local) > 1 and not lexicon.ordinary(local.lower())
+            if not (written_out or provider or odd_local or not_a_word):
+                continue
+        yield Span(match.start(), match.end(), "email")
+
+
+def _record_spans(text: str) -> Iterable[Span]:
+    for match in _RECORD_RE.finditer(text):
+        if sum(c.isdigit() for c in match.group(1)) >= 4:  # not "id 12days"
+            yield Span(match.start(1), match.end(1), "record")
+
+
+def _spelled_digit_spans(text: str) -> Iterable[Span]:
+    """Digits written as words: 7+ anywhere, 4+ after a cue in the same sentence."""
+    for match in _SPELLED_DIGITS_RE.finditer(text):
+        count = len(_DIGIT_WORD_RE.findall(match.group()))
+        cue = _SPELLED_CUE_RE.search(text[max(0, match.start() - 40) : match.start()])
+        if cue is None and count < 7:
+            continue
+        kind = "ssn" if cue and cue.group("ssn") else "record" if cue and cue.group("record") else "phone"
+        yield Span(match.start(), match.end(), kind)
+
+
+def _looks_like_quantities(groups: list[str], separators: list[str]) -> bool:
+    """A list of temperatures ("101 102 103", "38 39 40") or a round range ("800-1200", "500 1000 2000")."""
+    values = [int(g) for g in groups]
+    temperatures = all(34 <= v <= 43 or 95 <= v <= 107 for v in values)
+    if temperatures and all(sep.strip(" ,") == "" for sep in separators):
+        return True
+    return all(v % (10 if len(g) < 4 else 100) == 0 for g, v in zip(groups, values, strict=True))
+
+
+def _phone_spans(text: str) -> Iterable[Span]:
+    for pattern in _PHONE_RES:
+        international = pattern is _PHONE_INTERNATIONAL_RE
+        for match in pattern.finditer(text):
+            number = match.group()
+            groups = _DIGIT_GROUP_RE.findall(number)
+            digits = sum(len(g) for g in groups)
+            if international:
+                if 8 <= digits <= 15:
+                    yield Span(match.start(), match.end(), "phone")
+                continue
+            if pattern is _PHONE_TRUNK_RE and not 9 <= digits <= 12:
+                continue
+            if not number.startswith(("+", "(", "0")):  # a trunk 0 or a country code makes a phone number
+                if _QUANTITY_AFTER_RE.match(text, match.end()):
+                    continue  # "100 - 1000 mg", "930-1030 am"
+                if _looks_like_quantities(groups, _DIGIT_GROUP_RE.split(number)[1:-1]):
+                    continue
+            yield Span(match.start(), match.end(), "phone")
+
+
 def _valid_day_month(a: int, b: int) -> bool:
     """``a/b`` can be month/day or day/month."""
     return (1 <= a <= 12 and 1 <= b <= 31) or (1 <= b <= 12 and 1 <= a <= 31)
@@ -617,10 +767,11 @@ def _hospital_spans(text: str, lexicon: _Lexicon) -> Iterable[Span]:
 
 def _regex_spans(text: str, lexicon: _Lexicon) -> list[Span]:
     spans: list[Span] = []
-    spans += _group_spans(_EMAIL_RE, text, "email")
+    spans += _email_spans(text, lexicon)
     spans += _group_spans(_SSN_RE, text, "ssn")
     spans += _group_spans(_SSN_CUE_RE, text, "ssn", 1)
-    spans += _group_spans(_RECORD_RE, text, "record", 1)
+    spans += _record_spans(text)
+    spans += _spelled_digit_spans(text)
     spans += _group_spans(_HASH_NUMBER_RE, text, "record")
     spans += _group_spans(_ADDRESS_RE, text, "address")
     spans += _group_spans(_ADDRESS_LOWER_RE, text, "address")
@@ -631,7 +782,7 @@ def _regex_spans(text: str, lexicon: _Lexicon) -> list[Span]:
     spans += _place_spans(text, lexicon)
     spans += _hospital_spans(text, lexicon)
     spans += _date_spans(text)
-    spans += _group_spans(_PHONE_RE, text, "phone")
+    spans += _phone_spans(text)
     spans += _group_spans(_LONG_NUMBER_RE, text, "record")
     return spans
 
