@@ -1,6 +1,6 @@
 """Console administration: ``python -m web.console.cli <command>``.
 
-Commands: migrate, create-user, disable-user, enable-user, purge-old (conversations past
+Commands: migrate, create-user, disable-user, enable-user, purge-old (events past
 CRS_CONSOLE_RETENTION_DAYS, audit rows past CRS_CONSOLE_AUDIT_RETENTION_DAYS), sync-summary
 (summarise every conversation not summarised yet: after an upgrade over a year of data,
 instead of letting page views catch up a batch at a time).
@@ -14,7 +14,7 @@ import sys
 import time
 from collections.abc import Sequence
 
-from sqlalchemy import Connection
+from sqlalchemy import Engine
 
 from web.console import audit, auth, migrate, retention, summary
 from web.console.config import ConsoleConfig, load_config
@@ -43,20 +43,28 @@ def _parser() -> argparse.ArgumentParser:
         command = sub.add_parser(name, help=f"{name.split('-')[0]} a staff account")
         command.add_argument("--username", required=True)
     sub.add_parser("sync-summary", help="summarise Rasa's events for the list, queue and insights")
-    purge = sub.add_parser("purge-old", help="delete conversations and audit rows past retention")
-    purge.add_argument("--days", type=int, help="conversations; default: the configured retention")
+    purge = sub.add_parser("purge-old", help="delete events and audit rows past retention")
+    purge.add_argument("--days", type=int, help="events; default: the configured retention")
     purge.add_argument("--audit-days", type=int, help="audit log; default: the configured audit retention")
     return parser
 
 
-def _purge(conn: Connection, args: argparse.Namespace, config: ConsoleConfig) -> None:
+def _purge(engine: Engine, args: argparse.Namespace, config: ConsoleConfig) -> None:
     days = args.days if args.days is not None else config.retention_days
     audit_days = args.audit_days if args.audit_days is not None else config.audit_retention_days
-    removed = retention.purge_old(conn, days)
-    entries = retention.purge_audit(conn, audit_days)
-    detail = f"conversations={len(removed)} audit_rows={entries} days={days} audit_days={audit_days}"
-    audit.record(conn, audit.NOBODY, "purge", detail=detail)
-    print(f"Deleted {len(removed)} conversation(s) older than {days} days.")
+    if min(days, audit_days) < 1:
+        raise ValueError("days must be at least 1")
+    purged = retention.purge(engine, days)  # one transaction per batch of events
+    with engine.begin() as conn:
+        entries = retention.purge_audit(conn, audit_days)
+        detail = (
+            f"events={purged.events} conversations={len(purged.removed)} kept={len(purged.kept)} "
+            f"audit_rows={entries} days={days} audit_days={audit_days}"
+        )
+        audit.record(conn, audit.NOBODY, "purge", detail=detail)
+    print(f"Deleted {purged.events} event(s) older than {days} days.")
+    kept = f"{len(purged.kept)} more kept their newer events"
+    print(f"Deleted {len(purged.removed)} conversation(s) older than {days} days ({kept}).")
     print(f"Deleted {entries} audit entries older than {audit_days} days.")
 
 
@@ -76,6 +84,9 @@ def main(argv: Sequence[str] | None = None, config: ConsoleConfig | None = None)
         print(f"Summarised {read} event(s) in {time.monotonic() - started:.1f} s.")
         return 0
     try:
+        if args.command == "purge-old":
+            _purge(engine, args, config)
+            return 0
         with engine.begin() as conn:
             if args.command == "create-user":
                 password = _read_password(args.password_stdin)
@@ -84,8 +95,6 @@ def main(argv: Sequence[str] | None = None, config: ConsoleConfig | None = None)
             elif args.command in ("disable-user", "enable-user"):
                 auth.set_active(conn, args.username, args.command == "enable-user")
                 print(f"{args.command.split('-')[0].capitalize()}d {args.username!r}.")
-            elif args.command == "purge-old":
-                _purge(conn, args, config)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

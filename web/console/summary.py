@@ -310,3 +310,20 @@ def forget(conn: Connection, senders: Sequence[str]) -> None:
         chunk = list(senders[start : start + _CHUNK])
         conn.execute(delete(messages).where(messages.c.sender_id.in_(chunk)))
         conn.execute(delete(conversations).where(conversations.c.sender_id.in_(chunk)))
+
+
+def rebuild(conn: Connection, senders: Sequence[str]) -> None:
+    """Recompute the ``console_conversations`` rows of ``senders`` from scratch, from their
+    remaining events and ``console_messages`` rows (retention deleted some of their events:
+    start, preview, turns, topics and flags no longer count those)."""
+    for start in range(0, len(senders), _CHUNK):
+        chunk = list(senders[start : start + _CHUNK])
+        conn.execute(delete(conversations).where(conversations.c.sender_id.in_(chunk)))
+        spans = (
+            select(events.c.sender_id, func.min(events.c.timestamp), func.max(events.c.timestamp))
+            .where(events.c.sender_id.in_(chunk), events.c.type_name.in_(("user", "bot")))
+            .group_by(events.c.sender_id)
+        )
+        times = {str(sender): (float(first), float(last)) for sender, first, last in conn.execute(spans)
+                 if first is not None}  # fmt: skip
+        _summaries(conn, chunk, times)
