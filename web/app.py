@@ -14,12 +14,14 @@ from fastapi.staticfiles import StaticFiles
 
 from assistant.settings import Settings, get_settings
 from web import pages
+from web.access_log import AccessLogMiddleware, drop_uvicorn_access_log
 from web.chat import routes as chat_routes
 from web.chat.rasa_client import RasaClient
 from web.chat.ratelimit import ClientRateLimiter
+from web.console.app import BODY_CAP as CONSOLE_BODY_CAP
 from web.console.app import create_console
 from web.console.config import ConsoleConfig
-from web.errors import install_error_handlers
+from web.errors import UnexpectedErrorMiddleware, install_error_handlers
 from web.security import (
     CONSOLE_PREFIX,
     BodySizeLimitMiddleware,
@@ -75,15 +77,18 @@ def create_app(settings: WebSettings | None = None, shared: Settings | None = No
     app.state.web_settings = settings
     app.state.shared_settings = shared
     app.state.rate_limiter = ClientRateLimiter(settings.rate_limit, settings.rate_limit_enabled, proxies)
-    install_error_handlers(app)
+    install_error_handlers(app, shared)  # first: its error middleware is the innermost
 
     app.include_router(pages.router)
     app.include_router(chat_routes.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
-    # Staff console (issue 4): one guarded line mounts it under /console here.
+    # Staff console (issue 4): mounted under /console here, when enabled.
     if settings.console_enabled:
-        app.mount(CONSOLE_PREFIX, create_console(ConsoleConfig.from_settings(settings, shared)))
+        console = create_console(ConsoleConfig.from_settings(settings, shared))
+        # Inside the console's own last resort, which would answer a plain-text 500 first.
+        console.add_middleware(UnexpectedErrorMiddleware, shared=shared)
+        app.mount(CONSOLE_PREFIX, console)
 
     # Outermost last: body cap before anything reads the body; headers on every response.
     if settings.allowed_origin_list:
@@ -93,7 +98,9 @@ def create_app(settings: WebSettings | None = None, shared: Settings | None = No
             allow_methods=["GET", "POST"],
             allow_headers=["Content-Type"],
         )
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # The console's forms have their own cap (a 4000-character note is bigger than a chat message).
+    console_cap = {CONSOLE_PREFIX: CONSOLE_BODY_CAP} if settings.console_enabled else None
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes, by_prefix=console_cap)
     # One owner of security headers: the page's policy, the console's always unframable.
     app.add_middleware(
         SecurityHeadersMiddleware,
@@ -104,4 +111,7 @@ def create_app(settings: WebSettings | None = None, shared: Settings | None = No
         },
         trusted_proxies=proxies,
     )
+    # The access log without query strings or conversation ids; uvicorn's own line is dropped.
+    app.add_middleware(AccessLogMiddleware)
+    drop_uvicorn_access_log()
     return app

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ipaddress
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import HTTPConnection
@@ -244,24 +245,41 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
+@dataclass(frozen=True)
+class BodyCap:
+    """A path prefix's own body cap, and the plain-text answer to a body over it."""
+
+    max_bytes: int
+    message: str
+
+
 class BodySizeLimitMiddleware:
     """Answers 413 to any request body over `max_bytes`, declared or streamed.
 
-    The body (at most `max_bytes`) is read before the app runs, so an oversized
-    chunked upload is refused before any route sees it.
+    The body (at most the cap) is read before the app runs, so an oversized
+    chunked upload is refused before any route sees it. A ``by_prefix`` entry
+    (longest prefix first) gives a path its own `BodyCap`, e.g. the console's forms,
+    whose largest valid note is bigger than a chat message.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, by_prefix: Mapping[str, BodyCap] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.by_prefix = sorted((by_prefix or {}).items(), key=lambda item: -len(item[0]))
+
+    def cap_for(self, scope: Scope) -> BodyCap | None:
+        path = scope.get("path", "")
+        return next((cap for prefix, cap in self.by_prefix if _under(path, prefix)), None)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
+        cap = self.cap_for(scope)
+        max_bytes = self.max_bytes if cap is None else cap.max_bytes
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await self._reject(send)
+        if declared is not None and (not declared.isdigit() or int(declared) > max_bytes):
+            await self._reject(send, cap)
             return
 
         chunks: list[bytes] = []
@@ -272,8 +290,8 @@ class BodySizeLimitMiddleware:
                 return  # client went away
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_bytes:
-                await self._reject(send)
+            if size > max_bytes:
+                await self._reject(send, cap)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -294,21 +312,19 @@ class BodySizeLimitMiddleware:
 
         await self.app(scope, replay, send)
 
-    async def _reject(self, send: Send) -> None:
-        body = json.dumps(
-            {
-                "error": {
-                    "code": "request_too_large",
-                    "message": "That request is too large. Please send a shorter message.",
-                }
-            }
-        ).encode()
+    async def _reject(self, send: Send, cap: BodyCap | None = None) -> None:
+        if cap is None:
+            message = "That request is too large. Please send a shorter message."
+            error = {"error": {"code": "request_too_large", "message": message}}
+            body, kind = json.dumps(error).encode(), b"application/json"
+        else:
+            body, kind = cap.message.encode(), b"text/plain; charset=utf-8"
         await send(
             {
                 "type": "http.response.start",
                 "status": 413,
                 "headers": [
-                    (b"content-type", b"application/json"),
+                    (b"content-type", kind),
                     (b"content-length", str(len(body)).encode()),
                 ],
             }

@@ -22,10 +22,11 @@ from web import serve
 
 class ServerThread:
     """Runs an ASGI app with uvicorn on 127.0.0.1 in a background thread, configured as the
-    gateway is served (`web.serve`: uvicorn's proxy headers off)."""
+    gateway is served (`web.serve`: uvicorn's proxy headers off); ``options``: uvicorn's."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        config = serve.config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
+    def __init__(self, app: ASGIApp, **options: Any) -> None:
+        options = {"log_level": "warning", "lifespan": "on", **options}
+        config = serve.config(app, host="127.0.0.1", port=0, **options)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.port = 0

@@ -16,7 +16,8 @@ from web.console.config import ConsoleConfig
 from web.console.db import make_engine
 from web.console.guard import LoginRateLimiter
 from web.console.handlers import audit, auth, conversations, exports, insights, reveal
-from web.security import SecurityHeadersMiddleware, TrustedProxies, console_headers
+from web.console.reviews import MAX_NOTE_FORM_BYTES, NOTE_FORM_TOO_LARGE
+from web.security import BodyCap, SecurityHeadersMiddleware, TrustedProxies, console_headers
 
 ROUTES = [
     Route("/login", auth.login_page, methods=["GET"]),
@@ -38,6 +39,8 @@ ROUTES = [
     Route("/insights.csv", insights.insights_csv, methods=["GET"]),
 ]
 PUBLIC_PATHS = ("/login", "/console.css")
+# The gateway's body cap for /console: room for the largest form-valid note, percent-encoded.
+BODY_CAP = BodyCap(MAX_NOTE_FORM_BYTES, NOTE_FORM_TOO_LARGE)
 
 
 def create_console(config: ConsoleConfig, engine: Engine | None = None) -> Starlette:

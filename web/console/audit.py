@@ -21,13 +21,13 @@ from sqlalchemy import Connection, func, insert, select
 from web.console.filters import Filters
 from web.console.tables import audit_log
 
-NOBODY = "-"  # the "who" of a failed sign-in or a command-line purge
+NOBODY = "-"  # the "who" of a failed sign-in or a command-line purge or unlock
 ACTIONS = frozenset(
     {
         "login", "login_failed", "logout", "denied",
         "view_queue", "view_list", "view_conversation", "view_audit", "view_insights", "export_insights",
         "mark_reviewed", "mark_unreviewed", "add_tag", "remove_tag", "add_note", "correct",
-        "reveal", "export_csv", "export_nlu", "purge",
+        "reveal", "export_csv", "export_nlu", "purge", "unlock",
     }
 )  # fmt: skip
 FILTER_NAMES = tuple(f.name for f in dataclasses.fields(Filters) if f.name != "errors")

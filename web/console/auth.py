@@ -4,6 +4,11 @@ Passwords are hashed with argon2id (argon2-cffi) in threads of their own (`Passw
 bounded number at once, a bounded number waiting, and a sign-in beyond that is refused at once
 (`Busy`) instead of queueing. Sessions are random tokens whose SHA-256 is stored with an absolute
 and an idle expiry; each session carries its own CSRF token.
+
+Usernames are kept in one form (`normalise_username`: NFKC, case-folded, ``[a-z0-9._-]``), the
+same when an account is created and at sign-in, so look-alikes (fullwidth ``ａｄａ``, ``ADA``) are
+the same account and other scripts (a Cyrillic ``а``) are refused. New passwords must have
+`MIN_PASSWORD` characters and be hard to guess (`check_password`, zxcvbn's estimate).
 """
 
 from __future__ import annotations
@@ -11,9 +16,11 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import re
 import secrets
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -30,6 +37,17 @@ from web.console.tables import sessions, users
 
 ROLES = ("reviewer", "admin")
 MIN_PASSWORD = 12
+# zxcvbn's score (0-4) a new password needs: 3 is "safely unguessable" (about 10^8 guesses or more).
+MIN_PASSWORD_SCORE = 3
+# Words any staff password here is likely to be built on, besides the account's own name.
+_CONTEXT_WORDS = ("crs", "console", "staff", "hospital")
+_ZXCVBN_MAX = 72  # zxcvbn refuses longer input; the first 72 characters are scored
+_ZXCVBN_LOCK = threading.Lock()  # zxcvbn keeps the user inputs in a module-level dict
+USERNAME_RE = re.compile(r"[a-z0-9._-]{1,64}")
+USERNAME_RULE = (
+    "a username is 1-64 characters from a-z, 0-9, '.', '-' and '_' (capitals and full-width"
+    " letters are read as these; other letters, e.g. Cyrillic or accented ones, are refused)"
+)
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not-a-real-password-just-for-timing")
 _POOLS: dict[tuple[int, int], PasswordHashes] = {}
@@ -78,18 +96,35 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_user(conn: Connection, username: str, password: str, role: str) -> User:
-    username = username.strip()
-    if role not in ROLES:
-        raise ValueError(f"role must be one of {', '.join(ROLES)}")
-    if (
-        not username
-        or len(username) > 64
-        or not username.replace("_", "").replace(".", "").replace("-", "").isalnum()
-    ):
-        raise ValueError("username: 1-64 letters, digits, '.', '-' or '_'")
+def normalise_username(raw: str) -> str:
+    """The one form of a username, at creation and at sign-in: NFKC and case-folded, so
+    ``ADA`` and full-width ``ａｄａ`` are ``ada``. Whether it is valid is `USERNAME_RE`'s call."""
+    folded = unicodedata.normalize("NFKC", raw).casefold()
+    return unicodedata.normalize("NFKC", folded).strip()
+
+
+def check_password(password: str, username: str) -> None:
+    """ValueError (a message for the person choosing it) unless ``password`` may be used."""
     if len(password) < MIN_PASSWORD:
         raise ValueError(f"password must have at least {MIN_PASSWORD} characters")
+    from zxcvbn import zxcvbn  # imported here: only account commands need its word lists
+
+    with _ZXCVBN_LOCK:
+        result = zxcvbn(password[:_ZXCVBN_MAX], user_inputs=[username, *_CONTEXT_WORDS])
+    if result["score"] < MIN_PASSWORD_SCORE:
+        feedback = result["feedback"]
+        hints = " ".join(part for part in [feedback["warning"], *feedback["suggestions"]] if part)
+        reason = hints or "It is built on common words, names, dates or patterns."
+        raise ValueError(f"password is too easy to guess. {reason}")
+
+
+def create_user(conn: Connection, username: str, password: str, role: str) -> User:
+    username = normalise_username(username)
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    if not USERNAME_RE.fullmatch(username):
+        raise ValueError(USERNAME_RULE)
+    check_password(password, username)
     if conn.execute(select(users.c.id).where(users.c.username == username)).first():
         raise ValueError(f"user {username!r} already exists")
     user_id = conn.execute(
@@ -107,13 +142,49 @@ def create_user(conn: Connection, username: str, password: str, role: str) -> Us
     return User(int(user_id), username, role)
 
 
+def _stored_name(conn: Connection, username: str) -> str | None:
+    """The account an admin command names: its normalised form, else (an account made before
+    names were normalised) exactly as typed."""
+    for name in dict.fromkeys((normalise_username(username), username.strip())):
+        if conn.execute(select(users.c.id).where(users.c.username == name)).first():
+            return name
+    return None
+
+
 def set_active(conn: Connection, username: str, active: bool) -> None:
-    result = conn.execute(update(users).where(users.c.username == username).values(active=active))
-    if result.rowcount == 0:
+    name = _stored_name(conn, username)
+    if name is None:
         raise ValueError(f"no user {username!r}")
+    conn.execute(update(users).where(users.c.username == name).values(active=active))
     if not active:
-        ids = select(users.c.id).where(users.c.username == username).scalar_subquery()
+        ids = select(users.c.id).where(users.c.username == name).scalar_subquery()
         conn.execute(delete(sessions).where(sessions.c.user_id == ids))
+
+
+@dataclass(frozen=True)
+class Unlocked:
+    """What `unlock_user` cleared."""
+
+    user_id: int
+    username: str
+    failed_logins: int
+    locked_until: float | None
+
+    def was_locked(self, now: float) -> bool:
+        return self.locked_until is not None and self.locked_until > now
+
+
+def unlock_user(conn: Connection, username: str) -> Unlocked:
+    """End an account's lockout and reset its failed sign-in count (the lockout itself is
+    unchanged: the next `max_failed_logins` wrong guesses lock it again)."""
+    name = _stored_name(conn, username)
+    if name is None:
+        raise ValueError(f"no user {username!r}")
+    before = conn.execute(
+        select(users.c.id, users.c.failed_logins, users.c.locked_until).where(users.c.username == name)
+    ).one()
+    conn.execute(update(users).where(users.c.id == before.id).values(failed_logins=0, locked_until=None))
+    return Unlocked(int(before.id), name, int(before.failed_logins or 0), before.locked_until)
 
 
 class PasswordHashes:
@@ -246,11 +317,13 @@ async def authenticate(engine: Engine, username: str, password: str, config: Con
     """The user if the password is right, else AuthError (one message for every cause), or
     `Busy` at once, before the attempt is counted, when too many sign-ins are in progress.
 
+    The username is read as `normalise_username` makes it (``ADA`` signs in as ``ada``).
     Every attempt does the same work (one argon2 verification, against a dummy hash
     for an unknown, disabled or locked account) so neither the message nor the time
     tells whether an account exists. The password is checked outside any transaction,
     in `PasswordHashes`' threads; the short transactions around it run in the shared pool.
     """
+    username = normalise_username(username)
     hashes = password_hashes(config)
     with hashes.admission():
         now = time.time()

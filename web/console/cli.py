@@ -1,6 +1,7 @@
 """Console administration: ``python -m web.console.cli <command>``.
 
-Commands: migrate, create-user, disable-user, enable-user, purge-old (events past
+Commands: migrate, create-user, disable-user, enable-user, unlock-user (end a lockout after
+failed sign-ins and reset the count; audited), purge-old (events past
 CRS_CONSOLE_RETENTION_DAYS, audit rows past CRS_CONSOLE_AUDIT_RETENTION_DAYS), sync-summary
 (summarise every conversation not summarised yet: after an upgrade over a year of data,
 instead of letting page views catch up a batch at a time).
@@ -14,7 +15,7 @@ import sys
 import time
 from collections.abc import Sequence
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from web.console import audit, auth, migrate, retention, summary
 from web.console.config import ConsoleConfig, load_config
@@ -42,6 +43,8 @@ def _parser() -> argparse.ArgumentParser:
     for name in ("disable-user", "enable-user"):
         command = sub.add_parser(name, help=f"{name.split('-')[0]} a staff account")
         command.add_argument("--username", required=True)
+    unlock = sub.add_parser("unlock-user", help="end a staff account's lockout and reset its failed sign-ins")
+    unlock.add_argument("--username", required=True)
     sub.add_parser("sync-summary", help="summarise Rasa's events for the list, queue and insights")
     purge = sub.add_parser("purge-old", help="delete events and audit rows past retention")
     purge.add_argument("--days", type=int, help="events; default: the configured retention")
@@ -66,6 +69,20 @@ def _purge(engine: Engine, args: argparse.Namespace, config: ConsoleConfig) -> N
     kept = f"{len(purged.kept)} more kept their newer events"
     print(f"Deleted {len(purged.removed)} conversation(s) older than {days} days ({kept}).")
     print(f"Deleted {entries} audit entries older than {audit_days} days.")
+
+
+def _unlock(conn: Connection, username: str) -> None:
+    now = time.time()
+    done = auth.unlock_user(conn, username)
+    locked = done.was_locked(now)
+    detail = f"failed_logins={done.failed_logins} was_locked={'yes' if locked else 'no'}"
+    audit.record(conn, audit.NOBODY, "unlock", f"user:{done.user_id}", detail)
+    if locked and done.locked_until is not None:
+        state = f"was locked for {(done.locked_until - now) / 60:.0f} more minute(s)"
+    else:
+        state = "was not locked"
+    reset = f"its {done.failed_logins} failed sign-in(s) are reset to 0"
+    print(f"Unlocked {done.username!r}: it {state}; {reset}.")
 
 
 def main(argv: Sequence[str] | None = None, config: ConsoleConfig | None = None) -> int:
@@ -95,6 +112,8 @@ def main(argv: Sequence[str] | None = None, config: ConsoleConfig | None = None)
             elif args.command in ("disable-user", "enable-user"):
                 auth.set_active(conn, args.username, args.command == "enable-user")
                 print(f"{args.command.split('-')[0].capitalize()}d {args.username!r}.")
+            elif args.command == "unlock-user":
+                _unlock(conn, args.username)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -151,11 +151,13 @@ def _secure(request: Request) -> bool:
     return config_of(request).cookie_secure or is_https(request, request.app.state.proxies)
 
 
-def set_cookie(request: Request, response: Response, name: str, value: str, age: int) -> None:
+def set_cookie(request: Request, response: Response, name: str, value: str) -> None:
+    """A browser-session cookie: no Max-Age or Expires, so it ends when the browser closes
+    (a shared workstation). How long a session lives is the server's call (`auth`'s absolute
+    and idle expiry), never the cookie's."""
     response.set_cookie(
         name,
         value,
-        max_age=age,
         path=base(request) or "/",
         httponly=True,
         secure=_secure(request),

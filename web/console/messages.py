@@ -62,10 +62,14 @@ class Message:
     feedback_value: str | None = None
     buttons: list[str] = field(default_factory=list)
     flags: set[str] = field(default_factory=set)
+    # A parent message's text as the summary redacted it (`web.console.summary`), when known.
+    summary_text: str | None = None
 
     @property
     def redacted_text(self) -> str:
-        return redact(self.text) if self.kind == "user" else self.text
+        if self.kind != "user":
+            return self.text
+        return self.summary_text if self.summary_text is not None else redact(self.text)
 
     @property
     def topic(self) -> str | None:

@@ -10,7 +10,16 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from web.console.tables import notes, reviews, tags
 
-MAX_NOTE = 4000
+MAX_NOTE = 4000  # characters; the form's textarea has maxlength="4000"
+# The largest body of a form-valid note (the console's body cap, `web.app`): the textarea counts
+# UTF-16 units, and one percent-encodes to at most 9 bytes (a 3-byte UTF-8 character, ``%E7%97%85``;
+# a 4-byte one counts 2 units, a line break goes as ``%0D%0A``), plus the CSRF token, the
+# conversation id (up to 255 characters, 9 bytes each) and the field names.
+MAX_NOTE_FORM_BYTES = 9 * MAX_NOTE + 4096
+NOTE_FORM_TOO_LARGE = (
+    f"This form is too large for the console (more than {MAX_NOTE_FORM_BYTES} bytes once encoded). "
+    f"A note has at most {MAX_NOTE} characters: go back, shorten the note and send it again."
+)
 _TAG_RE = re.compile(r"^[\w .:-]{1,64}$")
 
 
@@ -53,7 +62,8 @@ def remove_tag(conn: Connection, sender_id: str, tag: str) -> None:
 
 
 def add_note(conn: Connection, sender_id: str, body: str, username: str) -> None:
-    body = body.strip()
+    # Browsers send a textarea's line breaks as CRLF but count each as one character.
+    body = body.replace("\r\n", "\n").strip()
     if not body:
         raise ValueError("A note cannot be empty.")
     if len(body) > MAX_NOTE:

@@ -6,12 +6,21 @@ import json
 import time
 from typing import Any
 
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection, insert, select
 
 from web.console.seed import create_events_table
 from web.console.tables import events
 
-__all__ = ["action", "bot", "create_events_table", "events", "insert_rows", "sample_conversations", "user"]
+__all__ = [
+    "action",
+    "bot",
+    "create_events_table",
+    "events",
+    "insert_rows",
+    "long_conversation",
+    "sample_conversations",
+    "user",
+]
 
 
 def user(
@@ -65,6 +74,21 @@ def insert_rows(conn: Connection, rows: list[dict]) -> list[int]:
     for row in rows:
         ids.append(int(conn.execute(insert(events).values(**row)).inserted_primary_key[0]))
     return ids
+
+
+def long_conversation(conn: Connection, sender: str, turns: int, now: float | None = None) -> list[int]:
+    """``turns`` parent messages ("question 0001: my son Liam...") each answered by the bot,
+    inserted in one statement; returns the event ids in order (parent, reply, parent...)."""
+    start = (time.time() if now is None else now) - 2 * turns - 10
+    rows = []
+    for n in range(1, turns + 1):
+        ts = start + 2 * n
+        rows.append(user(sender, f"question {n:04d}: my son Liam has a fever, is that CRS?", "faq", 0.95,
+                         "faq/what_is_crs", 0.9, ts=ts))  # fmt: skip
+        rows.append(bot(sender, f"answer {n:04d}: please call your care team.", ts=ts + 1))
+    conn.execute(insert(events), rows)
+    query = select(events.c.id).where(events.c.sender_id == sender).order_by(events.c.id)
+    return [int(i) for i in conn.execute(query).scalars()]
 
 
 def sample_conversations(conn: Connection, now: float | None = None) -> dict[str, list[int]]:

@@ -244,3 +244,71 @@ def test_password_checks_never_hold_the_shared_thread_pool(engine, users, config
         return got_thread
 
     assert asyncio.run(scenario())
+
+
+# -- password policy and usernames (security review, issue 18) -----------------
+
+
+@pytest.mark.parametrize(
+    ("username", "password"),
+    [
+        ("nina", "password1234"),
+        ("nina", "aaaaaaaaaaaa"),  # one repeated character
+        ("nina", "abcdefghijkl"),  # a sequence
+        ("nina", "123456789012"),
+        ("nina", "qwerty123456"),
+        ("nina", "letmein12345"),
+        ("nina", "welcome12345"),
+        ("nina", "admin1234567"),
+        ("nina", "nina-password1"),  # the username inside the password
+    ],
+)
+def test_guessable_passwords_are_refused_with_a_clear_message(engine, username: str, password: str) -> None:  # noqa: ANN001
+    with engine.begin() as conn, pytest.raises(ValueError, match=r"^password is too easy to guess\. \w"):
+        auth.create_user(conn, username, password, "admin")
+
+
+def test_the_password_policy_keeps_the_minimum_length_and_accepts_strong_passwords(engine) -> None:  # noqa: ANN001
+    with engine.begin() as conn:
+        with pytest.raises(ValueError, match="at least 12 characters"):
+            auth.create_user(conn, "nina", "x7#Qv!2m", "admin")
+        assert auth.create_user(conn, "nina", PASSWORD, "admin").username == "nina"
+        assert auth.create_user(conn, "omar", "sunflower-tiger-42", "reviewer").username == "omar"
+        assert auth.create_user(conn, "pia", "Tr0ub4dor&3xy" * 10, "reviewer").username == "pia"  # over 72
+
+
+def test_usernames_are_normalised_and_look_alikes_refused(engine, users) -> None:  # noqa: ANN001
+    with engine.begin() as conn:
+        for look_alike in ("ＡＤＡ", "ａｄａ", "ADA", " Ada "):  # full-width, capitals: the same account
+            with pytest.raises(ValueError, match="user 'ada' already exists"):
+                auth.create_user(conn, look_alike, PASSWORD, "admin")
+        for refused in ("\u0430da", "adé", "bad name;", "a" * 65, "", "ada\u200b"):  # Cyrillic а, accent...
+            with pytest.raises(ValueError, match="a username is 1-64 characters from a-z, 0-9"):
+                auth.create_user(conn, refused, PASSWORD, "admin")
+        assert auth.create_user(conn, "Nina.Ward-2", PASSWORD, "reviewer").username == "nina.ward-2"
+        assert auth.normalise_username("ＡＤＡ") == auth.normalise_username("ADA") == "ada"
+
+
+def test_sign_in_reads_the_username_as_accounts_are_created(engine, users, config: ConsoleConfig) -> None:  # noqa: ANN001
+    for typed in ("ADA", "ａｄａ", " Ada"):
+        assert _authenticate(engine, typed, PASSWORD, config).username == "ada"
+    with pytest.raises(auth.AuthError):
+        _authenticate(engine, "\u0430da", PASSWORD, config)  # Cyrillic а: another name, no account
+    assert _failed_logins(engine, "ada") == 0
+
+
+def test_unlock_user_clears_the_lockout_and_keeps_its_rules(engine, users, config: ConsoleConfig) -> None:  # noqa: ANN001
+    for _ in range(config.max_failed_logins):
+        with pytest.raises(auth.AuthError):
+            _authenticate(engine, "rex", "wrong password!", config)
+    with engine.begin() as conn:
+        done = auth.unlock_user(conn, "REX")
+        with pytest.raises(ValueError, match="no user 'ghost'"):
+            auth.unlock_user(conn, "ghost")
+    assert (done.username, done.failed_logins, done.was_locked(time.time())) == ("rex", 5, True)
+    assert _authenticate(engine, "rex", PASSWORD, config).username == "rex"
+    for _ in range(config.max_failed_logins):  # the lockout itself is unchanged
+        with pytest.raises(auth.AuthError):
+            _authenticate(engine, "rex", "wrong password!", config)
+    with pytest.raises(auth.AuthError):
+        _authenticate(engine, "rex", PASSWORD, config)

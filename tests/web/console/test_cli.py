@@ -2,12 +2,13 @@ import io
 import time
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from tests.web.console.conftest import PASSWORD
 from web.console import cli
 from web.console.config import ConsoleConfig
 from web.console.tables import audit_log, users
+from web.console.tables import users as users_table
 
 
 def test_create_disable_enable_purge(database_url: str, engine, monkeypatch, capsys) -> None:  # noqa: ANN001
@@ -63,3 +64,28 @@ def test_sync_summary_summarises_every_unread_event(database_url: str, engine, c
     assert "Summarised 12 event(s)" in capsys.readouterr().out
     with engine.connect() as conn:
         assert summary.backlog(conn) == 0
+
+
+def test_unlock_user_ends_a_lockout_and_is_audited(database_url: str, engine, users, capsys) -> None:  # noqa: ANN001
+    config = ConsoleConfig(database_url)
+    locked_until = time.time() + 14.5 * 60
+    with engine.begin() as conn:
+        conn.execute(update(users_table).where(users_table.c.username == "ada")
+                     .values(failed_logins=5, locked_until=locked_until))  # fmt: skip
+    assert cli.main(["unlock-user", "--username", "ADA"], config) == 0
+    said = "Unlocked 'ada': it was locked for 14 more minute(s); its 5 failed sign-in(s) are reset to 0."
+    assert said in capsys.readouterr().out
+    with engine.begin() as conn:
+        row = conn.execute(select(users_table).where(users_table.c.username == "ada")).one()
+        entry = conn.execute(select(audit_log).where(audit_log.c.action == "unlock")).one()
+    assert (row.failed_logins, row.locked_until, row.active) == (0, None, True)
+    assert (entry.username, entry.target) == ("-", f"user:{users['admin'].id}")
+    assert entry.detail == "failed_logins=5 was_locked=yes"
+    assert cli.main(["unlock-user", "--username", "rex"], config) == 0
+    said = "Unlocked 'rex': it was not locked; its 0 failed sign-in(s) are reset to 0."
+    assert said in capsys.readouterr().out
+
+
+def test_unlock_user_of_an_unknown_account_is_an_error(database_url: str, users, capsys) -> None:  # noqa: ANN001
+    assert cli.main(["unlock-user", "--username", "ghost"], ConsoleConfig(database_url)) == 2
+    assert "error: no user 'ghost'" in capsys.readouterr().err

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from sqlalchemy import Engine
 
 from web.console.corrections import Correction
 from web.console.exports import conversations_csv, nlu_yaml
@@ -121,3 +122,54 @@ def test_csv_quotes_every_cell_and_neutralises_every_column() -> None:
         assert line == ",".join('"' + c.replace('"', '""') + '"' for c in cells), line
     row = next(csv.DictReader(io.StringIO(out)))
     assert row["conversation_id"] == "'-sender;'=1"
+
+
+# -- the streamed export of long conversations ---------------------------------------
+
+
+def _long_and_samples(engine: Engine, turns: int = 750) -> list[int]:
+    from tests.web.console import rasa_rows
+
+    with engine.begin() as conn:
+        rasa_rows.sample_conversations(conn)
+        return rasa_rows.long_conversation(conn, "long-1", turns)
+
+
+def test_csv_export_streams_a_long_conversation_in_bounded_chunks_without_redacting_again(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from web.console import conversations, messages, summary
+    from web.console.filters import Filters
+    from web.console.handlers.exports import stream_csv
+
+    _long_and_samples(engine)  # 1,500 messages, and 10 in four short conversations
+    summary.sync(engine)
+    monkeypatch.setattr(conversations, "EXPORT_BATCH", 400)  # events per read
+
+    def refuse(text: str) -> str:
+        raise AssertionError("a summarised message was redacted again")
+
+    monkeypatch.setattr(messages, "redact", refuse)
+    chunks = list(stream_csv(engine, Filters(), 0.6))
+    rows = [row for chunk in chunks[1:] for row in csv.DictReader(io.StringIO(chunks[0] + chunk))]
+    assert len(rows) == 1510 and len(chunks) > 4
+    assert max(len(chunk.splitlines()) for chunk in chunks) <= 2 * 400  # memory stays flat
+    long = [r["text"] for r in rows if r["conversation_id"] == "long-1"]
+    expected = [
+        text
+        for n in range(1, 751)
+        for text in (f"question {n:04d}: my son <NAME> has a fever, is that CRS?",
+                     f"answer {n:04d}: please call your care team.")
+    ]  # fmt: skip
+    assert long == expected
+    urgent = [r for r in rows if r["conversation_id"] == "urgent-1" and r["sender"] == "user"]
+    assert urgent[0]["flags"] == "urgent" and "555-123" not in urgent[0]["text"]
+
+
+def test_csv_export_redacts_what_the_summary_has_not_read(admin_client, engine) -> None:  # noqa: ANN001
+    _long_and_samples(engine, 300)
+    response = admin_client.get("/export.csv")  # a page view summarises one batch, not all of it
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert len(rows) == 610 and "Liam" not in response.text and "555-123" not in response.text
+    assert sum(r["conversation_id"] == "long-1" for r in rows) == 600

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from starlette.testclient import TestClient
 
 from tests.web.console.conftest import PASSWORD, csrf_of
@@ -292,7 +292,7 @@ def test_audit_rows_hold_no_text_typed_by_staff_or_attackers(app, users, samples
     assert ("ada", "add_tag", "faq-1", "") in rows and ("ada", "remove_tag", "faq-1", "") in rows
 
 
-@pytest.mark.parametrize("number", ["²", "١٢", "x", "-1", "9" * 40])
+@pytest.mark.parametrize("number", ["²", "١٢", "x", "-1", "9" * 40, "9" * 5000])
 def test_a_number_that_is_not_plain_digits_is_refused_cleanly(admin_client, samples, number) -> None:  # noqa: ANN001
     assert admin_client.get("/audit", params={"page": number}).status_code == 200
     listing = admin_client.get("/", params={"page": number})
@@ -300,3 +300,81 @@ def test_a_number_that_is_not_plain_digits_is_refused_cleanly(admin_client, samp
     page = admin_client.get("/conversations/faq-1")
     reveal = admin_client.post("/reveal", data={"csrf_token": csrf_of(page.text), "event_id": number})
     assert 400 <= reveal.status_code < 500
+
+
+# -- one long conversation: a part at a time --------------------------------------
+
+ROW = re.compile(r'<tr class="(?:user|bot|feedback)" id="event-(\d+)"')
+EARLIER = re.compile(r'id="earlier-messages" href="([^"]+)"')
+LATER = re.compile(r'id="later-messages" href="([^"]+)"')
+
+
+def _long(engine: Engine, turns: int = 750) -> list[int]:
+    from tests.web.console import rasa_rows
+    from web.console import summary
+
+    with engine.begin() as conn:
+        ids = rasa_rows.long_conversation(conn, "long-1", turns)
+    summary.sync(engine)
+    return ids
+
+
+def _path(href: str) -> str:
+    return href.replace("&amp;", "&")
+
+
+def test_a_long_conversation_shows_its_latest_part_and_pages_to_its_first_message(
+    admin_client: TestClient, engine: Engine
+) -> None:
+    from web.console.conversations import PART_SIZE
+
+    ids = _long(engine)  # 1,500 messages
+    page = admin_client.get("/conversations/long-1")
+    assert page.status_code == 200 and len(page.content) < 400_000
+    shown = [int(i) for i in ROW.findall(page.text)]
+    assert shown == ids[-PART_SIZE:]
+    assert "Messages 1,301–1,500 of 1,500" in page.text and "Later messages" not in page.text
+    assert "750 turns" in page.text and "question 0750" in page.text and "question 0001" not in page.text
+    seen, parts = shown, 1
+    while found := EARLIER.search(page.text):
+        page = admin_client.get(_path(found.group(1)))
+        assert page.status_code == 200
+        seen = [int(i) for i in ROW.findall(page.text)] + seen
+        parts += 1
+    assert parts == 8 and seen == ids  # every message once, in order
+    assert "Messages 1–100 of 1,500" in page.text and "question 0001: my son &lt;NAME&gt;" in page.text
+    assert "Liam" not in page.text
+    later = admin_client.get(_path(LATER.search(page.text).group(1)))
+    assert "Messages 101–300 of 1,500" in later.text
+
+
+@pytest.mark.parametrize("before", ["", "abc", "-5", "0", "1.5", " 12", "²", "١٢", "9" * 40, "%00"])
+def test_a_bad_part_shows_the_latest_part(admin_client, engine, before: str) -> None:  # noqa: ANN001
+    _long(engine, 150)
+    page = admin_client.get("/conversations/long-1", params={"before": before})
+    assert page.status_code == 200
+    assert "Messages 101–300 of 300" in page.text and len(ROW.findall(page.text)) == 200
+
+
+def test_a_correction_returns_to_the_part_of_its_message(admin_client, engine) -> None:  # noqa: ANN001
+    ids = _long(engine, 150)
+    first = admin_client.get("/conversations/long-1", params={"before": str(ids[100])})
+    assert "Messages 1–100 of 300" in first.text
+    assert f'name="before" value="{ids[100]}"' in first.text
+    response = admin_client.post(
+        "/correct",
+        data={
+            "csrf_token": csrf_of(first.text),
+            "event_id": str(ids[0]),
+            "intent": "faq/causes",
+            "before": str(ids[100]),
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    location = response.headers["location"]
+    assert f"before={ids[100]}" in location and location.endswith(f"#event-{ids[0]}")
+    back = admin_client.get(location)
+    assert "Messages 1–100 of 300" in back.text and "corrected to faq/causes" in back.text
+    latest = admin_client.get("/conversations/long-1")
+    assert 'name="before"' not in latest.text  # the latest part needs no anchor

@@ -14,7 +14,7 @@ from web.console.guard import page, protected
 @protected(admin=True)
 def audit_page(request: Request, conn: Connection, session: Session, form: dict) -> Response:
     raw = request.query_params.get("page", "1")
-    number = max(1, min(int(raw), 100_000)) if raw.isascii() and raw.isdigit() else 1
+    number = max(1, min(int(raw), 100_000)) if raw.isascii() and raw.isdigit() and len(raw) < 7 else 1
     entries = audit.entries(conn, limit=100, offset=(number - 1) * 100)
     audit.record(conn, session.user.username, "view_audit", detail=f"page={number}")
     total = audit.count(conn)

@@ -44,7 +44,7 @@ def _login_form(request: Request, error: str = "", status: int = 200) -> Respons
         login_csrf=token,
         error=error,
     )
-    set_cookie(request, response, LOGIN_CSRF_COOKIE, token, 3600)
+    set_cookie(request, response, LOGIN_CSRF_COOKIE, token)  # a new one with every sign-in form
     return response
 
 
@@ -94,7 +94,7 @@ async def login(request: Request) -> Response:
     if token is None:
         return _login_form(request, auth.SIGN_IN_FAILED, status=401)
     response = RedirectResponse(f"{base(request)}/", 303)
-    set_cookie(request, response, SESSION_COOKIE, token, config_of(request).session_minutes * 60)
+    set_cookie(request, response, SESSION_COOKIE, token)  # ends with the browser or the session
     delete_cookie(request, response, LOGIN_CSRF_COOKIE)
     return response
 

@@ -1,12 +1,13 @@
 """Conversations: the review queue (the console's first page), the filtered list, one
 conversation, and what a reviewer adds to it (reviewed mark, tags, notes, corrections).
 
-Lists and counts come from the SQL summary (`web.console.listing`); one conversation is
-replayed from Rasa's events (`web.console.conversations`)."""
+Lists and counts come from the SQL summary (`web.console.listing`); a conversation's page
+shows its summary's facts and one part of its transcript (`web.console.conversations`):
+the latest `PART_SIZE` messages, or those before the event id in ``?before=``."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from sqlalchemy import Connection, select
 from starlette.requests import Request
@@ -14,7 +15,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from web.console import audit, corrections, listing, reviews, topics
 from web.console.auth import Session
-from web.console.conversations import load_conversation
+from web.console.conversations import conversation_facts, load_part
 from web.console.filters import Filters, parse_filters
 from web.console.guard import base, config_of, page, protected
 from web.console.messages import FLAGS
@@ -38,9 +39,13 @@ def query_filters(request: Request) -> Filters:
     return parse_filters(request.query_params, faq_keys(request))
 
 
-def event_id(form: dict) -> int | None:
-    raw = form.get("event_id", "")
+def plain_number(raw: str) -> int | None:
+    """An id typed in a form or a query string: ASCII digits only, at most 11 of them."""
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 12 else None
+
+
+def event_id(form: dict) -> int | None:
+    return plain_number(form.get("event_id", ""))
 
 
 def _sender_exists(conn: Connection, sender_id: str) -> bool:
@@ -52,10 +57,17 @@ def conversation_url(request: Request, sender_id: str) -> str:
     return f"{base(request)}/conversations/{quote(sender_id, safe='')}"
 
 
-def _back(request: Request, sender_id: str, message: str = "") -> Response:
+def _back(
+    request: Request, sender_id: str, message: str = "", before: int | None = None, event: int | None = None
+) -> Response:
+    """Back to the conversation: its latest part, or the one before event ``before``
+    (scrolled to message ``event``)."""
+    query = {"before": "" if before is None else str(before), "message": message}
     url = conversation_url(request, sender_id)
-    if message:
-        url += "?message=" + quote(message)
+    if any(query.values()):
+        url += "?" + urlencode({k: v for k, v in query.items() if v})
+    if event is not None:
+        url += f"#event-{event}"
     return RedirectResponse(url, 303)
 
 
@@ -85,8 +97,10 @@ def conversation_list(request: Request, conn: Connection, session: Session, form
 @protected()
 def conversation_detail(request: Request, conn: Connection, session: Session, form: dict) -> Response:
     sender_id = request.path_params["sender_id"]
-    conversation = load_conversation(conn, sender_id, config_of(request).low_confidence)
-    if conversation is None:
+    low = config_of(request).low_confidence
+    part = load_part(conn, sender_id, low, plain_number(request.query_params.get("before", "")))
+    conversation = conversation_facts(conn, sender_id, low) if part is not None else None
+    if part is None or conversation is None:
         return PlainTextResponse("No such conversation.", 404)
     audit.record(conn, session.user.username, "view_conversation", sender_id)
     upcoming = listing.next_in_queue(conn, config_of(request).low_confidence, skip=sender_id)
@@ -95,12 +109,14 @@ def conversation_detail(request: Request, conn: Connection, session: Session, fo
         session,
         "conversation.html",
         conversation=conversation,
+        part=part,
         notes=reviews.notes_for(conn, sender_id),
         corrected=corrections.corrections_by_event(conn, sender_id),
         choices=choices(request),
         in_queue=not conversation.reviewed,
         has_next=upcoming is not None,
         message=request.query_params.get("message", "")[:200],
+        quote=quote,
     )
 
 
@@ -165,4 +181,4 @@ def correct(request: Request, conn: Connection, session: Session, form: dict) ->
     except ValueError as error:
         return PlainTextResponse(str(error), 400)
     audit.record(conn, session.user.username, "correct", f"event:{event}", intent)
-    return _back(request, sender_id, "Correction saved.")
+    return _back(request, sender_id, "Correction saved.", plain_number(form.get("before", "")), event)

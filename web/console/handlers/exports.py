@@ -10,26 +10,28 @@ from starlette.responses import Response, StreamingResponse
 
 from web.console import audit, corrections, exports, listing
 from web.console.auth import Session
-from web.console.conversations import load_conversations
+from web.console.conversations import export_batches
 from web.console.filters import Filters
 from web.console.guard import config_of, engine_of, protected
 from web.console.handlers.conversations import query_filters
 
-CHUNK = 200  # conversations per query: memory stays flat however many are exported
+CHUNK = 200  # conversations per query of the list
 
 
 def stream_csv(engine: Engine, filters: Filters, low_confidence: float) -> Iterator[str]:
-    """The CSV of every conversation passing ``filters``, a chunk at a time, each chunk in
-    its own short transaction (a long read would hold SQLite's lock against Rasa's writes)."""
+    """The CSV of every conversation passing ``filters``: the list's order a chunk of
+    conversations at a time, their events a bounded batch at a time, each read in its own
+    short transaction (`export_batches`), so memory stays flat however many and however long
+    the conversations are. Parent messages the summary has read are not redacted again."""
     yield exports.conversations_csv([])
     after: listing.Key | None = None
     while True:
         with engine.connect() as conn:
             keys = listing.next_senders(conn, filters, low_confidence, after, CHUNK)
-            if not keys:
-                return
-            found = load_conversations(conn, low_confidence, [sender for _, sender in keys])
-        yield exports.conversations_csv(found, header=False)
+        if not keys:
+            return
+        for batch in export_batches(engine, [sender for _, sender in keys], low_confidence):
+            yield exports.conversations_csv(batch, header=False)
         after = keys[-1]
 
 
