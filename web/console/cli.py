@@ -4,7 +4,8 @@ Commands: migrate, create-user, disable-user, enable-user, unlock-user (end a lo
 failed sign-ins and reset the count; audited), purge-old (events past
 CRS_CONSOLE_RETENTION_DAYS, audit rows past CRS_CONSOLE_AUDIT_RETENTION_DAYS), sync-summary
 (summarise every conversation not summarised yet: after an upgrade over a year of data,
-instead of letting page views catch up a batch at a time).
+instead of letting page views catch up a batch at a time), redact-again (after an upgrade
+whose redaction learned a format: the stored, already redacted text is redacted again).
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     unlock = sub.add_parser("unlock-user", help="end a staff account's lockout and reset its failed sign-ins")
     unlock.add_argument("--username", required=True)
     sub.add_parser("sync-summary", help="summarise Rasa's events for the list, queue and insights")
+    sub.add_parser("redact-again", help="redact the summary's stored messages again with today's rules")
     purge = sub.add_parser("purge-old", help="delete events and audit rows past retention")
     purge.add_argument("--days", type=int, help="events; default: the configured retention")
     purge.add_argument("--audit-days", type=int, help="audit log; default: the configured audit retention")
@@ -99,6 +101,14 @@ def main(argv: Sequence[str] | None = None, config: ConsoleConfig | None = None)
         read = summary.sync(engine)
         engine.dispose()
         print(f"Summarised {read} event(s) in {time.monotonic() - started:.1f} s.")
+        return 0
+    if args.command == "redact-again":
+        started = time.monotonic()
+        changed = summary.redact_again(engine)
+        with engine.begin() as conn:
+            audit.record(conn, audit.NOBODY, "redact_again", detail=f"messages={changed}")
+        engine.dispose()
+        print(f"Redacted {changed} stored message(s) again in {time.monotonic() - started:.1f} s.")
         return 0
     try:
         if args.command == "purge-old":

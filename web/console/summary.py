@@ -297,6 +297,51 @@ def sync(engine: Engine, batch_size: int = BATCH_SIZE, max_batches: int | None =
     return total
 
 
+def redact_again_batch(conn: Connection, after: int, batch_size: int = BATCH_SIZE) -> tuple[int | None, int]:
+    """Redact the stored text of the next ``batch_size`` parent messages after event ``after``
+    again, with today's rules (after redaction learned a format: the list, search, insights,
+    conversation pages and CSV show the stored text). Returns (the last event id read, None
+    when there was none; how many rows changed); the changed conversations' previews follow."""
+    query = (
+        select(messages.c.event_id, messages.c.sender_id, messages.c.text_redacted, events.c.data)
+        .join(events, events.c.id == messages.c.event_id)
+        .where(messages.c.kind == "user", messages.c.event_id > after)
+        .order_by(messages.c.event_id)
+        .limit(batch_size)
+    )
+    rows = conn.execute(query).all()
+    if not rows:
+        return None, 0
+    changed: set[str] = set()
+    rewritten = 0
+    for row in rows:
+        event = {"id": row.event_id, "sender_id": row.sender_id, "type_name": "user", "data": row.data}
+        text = parse_user(event, 0.0).redacted_text
+        if text != row.text_redacted:
+            conn.execute(
+                update(messages)
+                .where(messages.c.event_id == row.event_id)
+                .values(text_redacted=text, text_folded=text.casefold())
+            )
+            changed.add(str(row.sender_id))
+            rewritten += 1
+    if changed:
+        rebuild(conn, sorted(changed))
+    return int(rows[-1].event_id), rewritten
+
+
+def redact_again(engine: Engine, batch_size: int = BATCH_SIZE) -> int:
+    """`redact_again_batch` over every stored message, one transaction per batch; returns the
+    number of messages whose stored text changed."""
+    after: int | None = 0
+    total = 0
+    while after is not None:
+        with engine.begin() as conn:
+            after, changed = redact_again_batch(conn, after, batch_size)
+        total += changed
+    return total
+
+
 def backlog(conn: Connection) -> int:
     """How many events are not summarised yet (0 when the summary is current)."""
     done = conn.execute(select(sync_state.c.last_event_id).where(sync_state.c.id == 1)).scalar() or 0

@@ -89,3 +89,33 @@ def test_unlock_user_ends_a_lockout_and_is_audited(database_url: str, engine, us
 def test_unlock_user_of_an_unknown_account_is_an_error(database_url: str, users, capsys) -> None:  # noqa: ANN001
     assert cli.main(["unlock-user", "--username", "ghost"], ConsoleConfig(database_url)) == 2
     assert "error: no user 'ghost'" in capsys.readouterr().err
+
+
+def test_redact_again_applies_todays_rules_to_stored_text(database_url: str, engine, capsys) -> None:  # noqa: ANN001
+    """Text stored under older rules (here: the raw number, as before a format was learned) is
+    redacted again, in the message rows the pages and search read and in the list's preview."""
+    from tests.web.console import rasa_rows
+    from web.console import summary
+    from web.console.tables import conversations, messages
+
+    raw = "call me on 555 0134 tonight"
+    with engine.begin() as conn:
+        rows = [rasa_rows.user(sender, text, "faq", 0.9, "faq/what_is_crs")
+                for sender, text in (("old-rules", raw), ("clean", "what is crs"))]  # fmt: skip
+        rasa_rows.insert_rows(conn, rows)
+    summary.sync(engine)
+    with engine.begin() as conn:  # as an older release stored it
+        conn.execute(update(messages).where(messages.c.sender_id == "old-rules")
+                     .values(text_redacted=raw, text_folded=raw))  # fmt: skip
+        old = conversations.c.sender_id == "old-rules"
+        conn.execute(update(conversations).where(old).values(preview=raw))
+    assert cli.main(["redact-again"], ConsoleConfig(database_url)) == 0
+    assert "Redacted 1 stored message(s) again" in capsys.readouterr().out
+    with engine.connect() as conn:
+        texts = select(messages.c.sender_id, messages.c.text_redacted, messages.c.text_folded)
+        stored = conn.execute(texts).all()
+        previews = dict(conn.execute(select(conversations.c.sender_id, conversations.c.preview)).all())
+        actions = conn.execute(select(audit_log.c.action)).scalars().all()
+    assert all("0134" not in text and "0134" not in folded for _, text, folded in stored)
+    assert "0134" not in previews["old-rules"] and previews["clean"] == "what is crs"
+    assert "redact_again" in actions
