@@ -80,11 +80,29 @@ class Target:
 
     url: str
     gateway: bool
+    # The gateway's conversation token of each of our conversation names (POST /api/conversations).
+    tokens: Dict[str, str] = field(default_factory=dict, compare=False)
+
+    def _token(self, sender: str) -> str:
+        if sender not in self.tokens:
+            request = urllib.request.Request(f"{self.url}/api/conversations", data=b"{}", method="POST",
+                                             headers={"Content-Type": "application/json"})  # fmt: skip
+            with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+                self.tokens[sender] = str(json.loads(response.read())["conversation"])
+        return self.tokens[sender]
 
     def send(self, sender: str, text: str) -> Tuple[float, Optional[str]]:
         """(seconds, None) for an answer; (seconds, kind of error) otherwise."""
         if self.gateway:
-            address, body = f"{self.url}/api/chat", {"sender": sender, "message": text}
+            try:
+                token = self._token(sender)
+            except urllib.error.HTTPError as error:
+                if error.code == 429:
+                    raise RateLimited(sender) from None
+                return 0.0, f"HTTP {error.code} starting a conversation"
+            except (urllib.error.URLError, OSError, ValueError, KeyError) as error:
+                return 0.0, f"{type(error).__name__} starting a conversation"
+            address, body = f"{self.url}/api/chat", {"sender": token, "message": text}
         else:
             address, body = f"{self.url}/webhooks/rest/webhook", {"sender": sender, "message": text}
         request = urllib.request.Request(

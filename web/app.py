@@ -16,6 +16,7 @@ from assistant.settings import Settings, get_settings
 from web import pages
 from web.access_log import AccessLogMiddleware, drop_uvicorn_access_log
 from web.chat import routes as chat_routes
+from web.chat.conversation_ids import ConversationIds
 from web.chat.rasa_client import RasaClient
 from web.chat.ratelimit import ClientRateLimiter
 from web.console.app import BODY_CAP as CONSOLE_BODY_CAP
@@ -43,6 +44,17 @@ def _warn_removed_settings() -> None:
     for old, new in REMOVED_SETTINGS.items():
         if old in os.environ:
             logger.warning("%s is no longer read (it trusted any client's header); set %s", old, new)
+
+
+def _conversation_ids(settings: WebSettings) -> ConversationIds:
+    secret = settings.conversation_secret.get_secret_value()
+    if secret:
+        return ConversationIds(secret)
+    logger.info(
+        "CRS_CONVERSATION_SECRET is not set: conversation tokens last until this gateway stops "
+        "(set one shared secret for several gateways)"
+    )
+    return ConversationIds.ephemeral()
 
 
 def create_app(settings: WebSettings | None = None, shared: Settings | None = None) -> FastAPI:
@@ -76,7 +88,14 @@ def create_app(settings: WebSettings | None = None, shared: Settings | None = No
     )
     app.state.web_settings = settings
     app.state.shared_settings = shared
-    app.state.rate_limiter = ClientRateLimiter(settings.rate_limit, settings.rate_limit_enabled, proxies)
+    app.state.rate_limiter = ClientRateLimiter(
+        settings.rate_limit,
+        settings.rate_limit_enabled,
+        proxies,
+        new_conversations=settings.new_conversation_rate,
+        conversation_length=settings.conversation_message_limit,
+    )
+    app.state.conversation_ids = _conversation_ids(settings)
     install_error_handlers(app, shared)  # first: its error middleware is the innermost
 
     app.include_router(pages.router)

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from fastapi import Request
 from limits import parse
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from assistant.settings import Settings
@@ -45,6 +45,15 @@ class WebSettings(BaseSettings):
     # Per-client rate limit on the chat API, in the `limits` library's notation.
     rate_limit: str = "30/minute"
     rate_limit_enabled: bool = True
+    # New conversations one client network may start (POST /api/conversations), and the
+    # messages one conversation may take in a day (past it the widget starts a new one).
+    new_conversation_rate: str = "30/hour"
+    conversation_message_limit: str = "300/day"
+    # Signs the conversation tokens the gateway issues (web/chat/conversation_ids.py), at least
+    # 32 characters. Empty: a random secret per process, so tokens end when the gateway restarts
+    # (the widget then starts a new conversation by itself); gateways behind one load balancer
+    # must share one.
+    conversation_secret: SecretStr = SecretStr("")
     # Reverse proxies (IPs or CIDRs, comma/space-separated) whose X-Forwarded-For and
     # X-Forwarded-Proto are believed; empty: the direct peer is the client. Replaces the
     # removed CRS_TRUST_PROXY_HEADERS (see web.security.TrustedProxies).
@@ -78,7 +87,16 @@ class WebSettings(BaseSettings):
         parse_networks(value)  # ValueError names the bad entry
         return value
 
-    @field_validator("rate_limit", "console_login_rate_limit")
+    @field_validator("conversation_secret")
+    @classmethod
+    def _secret(cls, value: SecretStr) -> SecretStr:
+        if value.get_secret_value() and len(value.get_secret_value()) < 32:
+            raise ValueError("CRS_CONVERSATION_SECRET must have at least 32 characters")
+        return value
+
+    @field_validator(
+        "rate_limit", "console_login_rate_limit", "new_conversation_rate", "conversation_message_limit"
+    )
     @classmethod
     def _rate(cls, value: str) -> str:
         parse(value)

@@ -16,7 +16,13 @@ import pytest
 from webtest_support import ServerThread, StubRasa, closed_port_url
 
 from web.app import create_app
+from web.chat.conversation_ids import ConversationIds
 from web.settings import WebSettings
+
+# The test gateways' secret: a test issues its conversation tokens with `IDS` (as
+# POST /api/conversations would) and finds the sender id Rasa sees with `IDS.open`.
+TEST_CONVERSATION_SECRET = "test-conversation-secret-0123456789abcdef"
+IDS = ConversationIds(TEST_CONVERSATION_SECRET)
 
 
 def gateway_settings(**overrides: object) -> WebSettings:
@@ -25,6 +31,7 @@ def gateway_settings(**overrides: object) -> WebSettings:
         "health_timeout_seconds": 1.0,
         "rate_limit_enabled": False,
         "console_enabled": False,
+        "conversation_secret": TEST_CONVERSATION_SECRET,
     }
     values.update(overrides)
     return WebSettings(**values)  # type: ignore[arg-type]

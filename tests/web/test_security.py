@@ -1,7 +1,10 @@
 import httpx
 import pytest
+from conftest import IDS
 
 from web.security import content_security_policy
+
+TOKEN = IDS.issue()
 
 
 def test_csp_is_strict() -> None:
@@ -19,7 +22,7 @@ def test_csp_is_strict() -> None:
         ("GET", "/static/widget.css", None),
         ("GET", "/api/config", None),
         ("GET", "/nope", None),
-        ("POST", "/api/chat", {"sender": "parent-0001", "message": "hi"}),
+        ("POST", "/api/chat", {"sender": TOKEN, "message": "hi"}),
         ("POST", "/api/chat", {"sender": "bad", "message": "hi"}),
     ],
 )
@@ -71,7 +74,7 @@ def test_embedding_is_configurable(stub_rasa) -> None:  # type: ignore[no-untype
                 },
             )
             assert preflight.headers["access-control-allow-origin"] == "https://hospital.example"
-            chat = http.post("/api/chat", json={"sender": "parent-0001", "message": "hi"}, headers=origin)
+            chat = http.post("/api/chat", json={"sender": TOKEN, "message": "hi"}, headers=origin)
             assert chat.headers["access-control-allow-origin"] == "https://hospital.example"
             other = http.get("/api/config", headers={"Origin": "https://evil.example"})
             assert "access-control-allow-origin" not in other.headers
@@ -184,6 +187,6 @@ def test_any_site_may_load_the_widget_modules_but_not_call_the_api(client: httpx
     assert module.status_code == 200
     assert module.headers["access-control-allow-origin"] == "*"
     assert "script-src 'self'" in module.headers["content-security-policy"]
-    api = client.post("/api/chat", json={"sender": "parent-0001", "message": "hi"}, headers=origin)
+    api = client.post("/api/chat", json={"sender": TOKEN, "message": "hi"}, headers=origin)
     assert "access-control-allow-origin" not in api.headers
     assert "access-control-allow-origin" not in client.get("/", headers=origin).headers

@@ -7,7 +7,6 @@ from web.chat.replies import DEFAULT_MAX_CHARS, BotMessage, shape_replies
 from web.chat.topics import button_intents
 from web.chat.validation import (
     check_message_id,
-    check_sender,
     clean_message,
     clean_quick_reply,
     feedback_command,
@@ -17,12 +16,12 @@ from web.chat.validation import (
 async def ask(
     client: RasaClient, sender: str, message: str, max_chars: int, quick_reply: bool = False
 ) -> list[BotMessage]:
-    """Forward one parent's message (or a tapped button's payload) and shape the answer.
+    """Forward one parent's message (or a tapped button's payload) and shape the answer;
+    ``sender`` is the id the conversation's token stands for (`web.chat.conversation_ids`).
 
     A typed message never reaches Rasa as an `/intent` command; a tapped button's payload
     may, when it names an intent a button is allowed to carry (`topics.button_intents`).
     """
-    sender = check_sender(sender)
     if quick_reply:
         text = clean_quick_reply(message, max_chars, button_intents())
     else:
@@ -41,7 +40,6 @@ async def give_feedback(
     max_chars: int = DEFAULT_MAX_CHARS,
 ) -> list[BotMessage]:
     """Send the `feedback` intent for a thumb up/down on one bot message."""
-    sender = check_sender(sender)
     command = feedback_command(value)
     message_id = check_message_id(message_id)
     metadata = {"rated_message_id": message_id} if message_id else None

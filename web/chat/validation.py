@@ -1,4 +1,5 @@
-"""Plain checks on what the widget sends: sender ids, message text, feedback values."""
+"""Plain checks on what the widget sends: message text, feedback values (conversation tokens:
+`web.chat.conversation_ids`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from collections.abc import Collection
 from assistant import names
 from web.chat.errors import ChatError, bad_request
 
-SENDER_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
 MESSAGE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 # Leading whitespace and slashes: Rasa reads a message starting with "/" as an
 # intent command, which a parent must never be able to inject.
@@ -18,15 +18,6 @@ _WHITESPACE_RUN = re.compile(r"[ \t]+")
 # A button's intent payload: "/intent" or "/faq/<key>", with no entities, confidence or rest.
 _INTENT_PAYLOAD = re.compile(r"/([a-z][a-z0-9_]*(?:/[a-z0-9_]+)?)")
 MAX_BUTTON_TITLE_CHARS = 120
-
-
-def check_sender(sender: str) -> str:
-    if not SENDER_ID.fullmatch(sender):
-        raise bad_request(
-            "invalid_sender",
-            "The conversation id is not valid. Please use 'Start over' to begin again.",
-        )
-    return sender
 
 
 def _drop_control_characters(text: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from conftest import gateway_settings
+from conftest import IDS, gateway_settings
 from playwright.sync_api import Browser, Locator, Page, Route, expect
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -80,7 +80,35 @@ def test_reload_keeps_the_conversation(page: Page, gateway_url: str, stub_rasa: 
     expect(bot_messages(page)).to_have_count(2)
     assert sender_id(page) == sender
     ask(page, "second question")
-    assert {m["sender"] for m in stub_rasa.received} == {sender}
+    assert {m["sender"] for m in stub_rasa.received} == {IDS.open(sender)}
+
+
+@pytest.mark.parametrize(
+    "stored",
+    ["3f2b9c1e-1234-4a5b-9c8d-0123456789ab", IDS.issue()[:-2] + "xx"],
+    ids=["chosen-by-an-older-widget", "not-issued-here"],
+)
+def test_a_conversation_the_gateway_did_not_issue_starts_anew_and_loses_nothing(
+    page: Page, gateway_url: str, stub_rasa: StubRasa, stored: str
+) -> None:
+    open_chat(page, gateway_url)
+    ask(page, "first question")
+    page.evaluate(
+        """([prefix, sender]) => {
+            const key = Object.keys(sessionStorage).find(k => k.startsWith(prefix));
+            const state = JSON.parse(sessionStorage.getItem(key));
+            state.sender = sender;
+            sessionStorage.setItem(key, JSON.stringify(state));
+        }""",
+        [STORAGE_PREFIX, stored],
+    )
+    page.reload()
+    ask(page, "my son is hard to wake")
+    expect(page.locator(".crs-error--on")).to_have_count(0)
+    token = sender_id(page)
+    assert token != stored and IDS.sender_of(token) is not None
+    assert [m["message"] for m in stub_rasa.received] == ["first question", "my son is hard to wake"]
+    assert stub_rasa.received[-1]["sender"] == IDS.open(token)
 
 
 def test_start_over_begins_a_new_conversation(page: Page, gateway_url: str) -> None:
@@ -96,7 +124,7 @@ def test_start_over_begins_a_new_conversation(page: Page, gateway_url: str) -> N
     expect(user_messages(page)).to_have_count(0)
 
 
-# ---- the saved conversation: kept on this device for a while after the last message ----------
+# ---- the saved conversation: kept in the tab for a while after the last message -------------
 
 
 def set_last_activity(page: Page, hours_ago: float | None) -> None:
@@ -104,11 +132,11 @@ def set_last_activity(page: Page, hours_ago: float | None) -> None:
     without a time, as stored before transcripts expired)."""
     page.evaluate(
         """([prefix, hoursAgo]) => {
-            const key = Object.keys(localStorage).find(k => k.startsWith(prefix));
-            const state = JSON.parse(localStorage.getItem(key));
+            const key = Object.keys(sessionStorage).find(k => k.startsWith(prefix));
+            const state = JSON.parse(sessionStorage.getItem(key));
             if (hoursAgo === null) delete state.lastActivity;
             else state.lastActivity = Date.now() - hoursAgo * 3600 * 1000;
-            localStorage.setItem(key, JSON.stringify(state));
+            sessionStorage.setItem(key, JSON.stringify(state));
         }""",
         [STORAGE_PREFIX, hours_ago],
     )
@@ -117,7 +145,8 @@ def set_last_activity(page: Page, hours_ago: float | None) -> None:
 def test_the_page_says_how_long_the_chat_is_saved(page: Page, gateway_url: str) -> None:
     open_chat(page, gateway_url)
     expect(page.locator(".crs-saved")).to_have_text(
-        "This chat is saved on this device for 24 hours after your last message. Start over clears it."
+        "This chat is kept in this browser tab until you close it, and for at most 24 hours after your last "
+        "message. Start over clears it."
     )
     expect(page.locator("#privacy-heading + p")).to_contain_text("24 hours after your last message")
 
@@ -156,6 +185,45 @@ def test_a_recent_conversation_is_kept(page: Page, gateway_url: str) -> None:
     assert abs(state["lastActivity"] - page.evaluate("Date.now()")) < 60_000
 
 
+def test_a_new_tab_and_the_device_storage_hold_nothing(browser: Browser, gateway_url: str) -> None:
+    """The conversation lives in the tab (sessionStorage): another tab does not see it, and
+    localStorage, which outlives the tab, holds nothing; one an earlier version left there goes."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(gateway_url)
+        page.evaluate(
+            """(key) => localStorage.setItem(key, JSON.stringify(
+                {sender: "old", transcript: [{role: "user", text: "left by an old version"}],
+                 open: true, lastActivity: Date.now()}))""",
+            STORAGE_PREFIX + gateway_url.rstrip("/"),
+        )
+        open_chat(page, gateway_url)
+        expect(page.locator(LOG)).not_to_contain_text("left by an old version")
+        ask(page, "a private question")
+        assert stored_state(page) is not None
+        assert page.evaluate("Object.keys(localStorage).length") == 0
+        other = context.new_page()
+        open_chat(other, gateway_url)
+        expect(user_messages(other)).to_have_count(0)
+        expect(other.locator(LOG)).not_to_contain_text("a private question")
+    finally:
+        context.close()
+
+
+def test_an_open_tab_deletes_the_conversation_once_idle(page: Page, gateway_url: str) -> None:
+    page.clock.install()
+    open_chat(page, gateway_url)
+    ask(page, "a private question")
+    page.clock.fast_forward("23:50:00")
+    page.clock.run_for(2 * 60 * 1000)  # two of the widget's one-minute checks, at 23 h 52 min
+    expect(user_messages(page)).to_have_text(["You said: a private question"])
+    page.clock.run_for(10 * 60 * 1000)  # past 24 h, with no reload and the page never hidden
+    expect(user_messages(page)).to_have_count(0)
+    expect(page.locator(LOG)).not_to_contain_text("a private question")
+    assert stored_state(page) is None
+
+
 def test_the_server_sets_how_long_the_chat_is_saved(page: Page, stub_rasa: StubRasa) -> None:
     settings = gateway_settings(rasa_url=stub_rasa.url, transcript_ttl_hours=2)  # type: ignore[attr-defined]
     server = ServerThread(create_app(settings)).start()
@@ -167,7 +235,7 @@ def test_the_server_sets_how_long_the_chat_is_saved(page: Page, stub_rasa: StubR
 
 def _saved_for_two_hours(page: Page, gateway_url: str) -> None:
     open_chat(page, gateway_url)
-    expect(page.locator(".crs-saved")).to_contain_text("saved on this device for 2 hours after")
+    expect(page.locator(".crs-saved")).to_contain_text("for at most 2 hours after")
     ask(page, "a question")
     set_last_activity(page, 1)
     page.reload()

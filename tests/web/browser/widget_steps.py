@@ -48,11 +48,11 @@ STORAGE_PREFIX = "crs-chat:v1:"
 
 
 def stored_state(page: Page) -> dict[str, Any] | None:
-    """What the widget keeps in localStorage (its one key), or None when nothing is kept."""
+    """What the widget keeps in sessionStorage (its one key), or None when nothing is kept."""
     raw = page.evaluate(
         """(prefix) => {
-            const key = Object.keys(localStorage).find(k => k.startsWith(prefix));
-            return key === undefined ? null : localStorage.getItem(key);
+            const key = Object.keys(sessionStorage).find(k => k.startsWith(prefix));
+            return key === undefined ? null : sessionStorage.getItem(key);
         }""",
         STORAGE_PREFIX,
     )

@@ -11,11 +11,12 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from conftest import IDS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from web.chat.errors import ChatError
-from web.chat.validation import check_sender, clean_message
+from web.chat.validation import clean_message
 
 FUZZ = settings(
     max_examples=1000,
@@ -23,7 +24,7 @@ FUZZ = settings(
     database=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
-SENDER = "fuzz-sender-01"
+SENDER = IDS.issue()
 HOSTILE = [
     "<img src=x onerror=alert(1)>",
     "<script>alert('x')</script>",
@@ -68,7 +69,7 @@ def _post(http: httpx.Client, path: str, body: object) -> httpx.Response:
 
 def _expected_ok(sender: str, message: str) -> bool:
     try:
-        check_sender(sender)
+        IDS.open(sender)
         clean_message(message, 1000)
     except ChatError:
         return False

@@ -2,7 +2,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from conftest import gateway_settings
+from conftest import IDS, gateway_settings
 from starlette.requests import Request
 from starlette.testclient import TestClient
 from webtest_support import closed_port_url
@@ -38,6 +38,9 @@ def test_disabled_limiter_never_limits() -> None:
         limiter.check(_request("10.0.0.1"), "parent-0001")
 
 
+TOKEN = IDS.issue()
+
+
 @contextmanager
 def _gateway(peer: str, **settings: object) -> Iterator[TestClient]:
     """A gateway limited to 3 messages a minute, seen from ``peer``."""
@@ -49,7 +52,7 @@ def _gateway(peer: str, **settings: object) -> Iterator[TestClient]:
 
 def _limited(http: TestClient, forwarded: str | None = None) -> bool:
     headers = {"X-Forwarded-For": forwarded} if forwarded is not None else {}
-    body = {"sender": "parent-0001", "message": "hi"}
+    body = {"sender": TOKEN, "message": "hi"}
     return http.post("/api/chat", json=body, headers=headers).status_code == 429
 
 

@@ -8,13 +8,14 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from conftest import gateway_settings
+from conftest import IDS, gateway_settings
 from webtest_support import RELATED_BUTTONS, ServerThread, StubRasa
 
 from assistant.topics import TOPIC_TITLES
 from web.app import create_app
 
-SENDER = "parent-0001"
+SENDER = IDS.issue()  # the widget's conversation token
+RASA_SENDER = IDS.open(SENDER)  # what Rasa sees
 
 
 def _error(response: httpx.Response) -> dict:
@@ -32,7 +33,7 @@ def test_a_question_gets_the_bots_answer(client: httpx.Client, stub_rasa: StubRa
     messages = response.json()["messages"]
     assert "care team" in messages[0]["text"]
     assert messages[0]["id"] and messages[0]["urgent"] is False
-    assert stub_rasa.received == [{"sender": SENDER, "message": "What is CRS?"}]
+    assert stub_rasa.received == [{"sender": RASA_SENDER, "message": "What is CRS?"}]
 
 
 def test_urgent_reply_is_merged(client: httpx.Client) -> None:
@@ -80,7 +81,7 @@ def test_tapped_faq_button_is_forwarded_as_its_intent(client: httpx.Client, stub
     body = {"sender": SENDER, "message": "/faq/symptoms_general", "quick_reply": True}
     response = client.post("/api/chat", json=body)
     assert response.status_code == 200
-    assert stub_rasa.received[-1] == {"sender": SENDER, "message": "/faq/symptoms_general"}
+    assert stub_rasa.received[-1] == {"sender": RASA_SENDER, "message": "/faq/symptoms_general"}
     assert response.json()["messages"][0]["buttons"] == RELATED_BUTTONS
 
 
@@ -115,12 +116,12 @@ def test_quick_reply_flag_must_be_a_boolean(client: httpx.Client, stub_rasa: Stu
         ({"sender": SENDER, "message": ""}, 400, "empty_message"),
         ({"sender": SENDER, "message": "   \n\t "}, 400, "empty_message"),
         ({"sender": SENDER, "message": "a" * 1001}, 400, "message_too_long"),
-        ({"sender": "x", "message": "hi"}, 400, "invalid_sender"),
-        ({"sender": "has spaces in it", "message": "hi"}, 400, "invalid_sender"),
+        ({"sender": "x", "message": "hi"}, 400, "invalid_conversation"),
+        ({"sender": "has spaces in it", "message": "hi"}, 400, "invalid_conversation"),
         (
             {"sender": "<script>alert(1)</script>", "message": "hi"},
             400,
-            "invalid_sender",
+            "invalid_conversation",
         ),
         ({"sender": SENDER, "message": 42}, 422, "invalid_field"),
         ({"sender": SENDER, "message": None}, 422, "invalid_field"),
@@ -192,7 +193,7 @@ def test_oversized_body_is_413(client: httpx.Client, stub_rasa: StubRasa) -> Non
 
 def test_oversized_chunked_body_is_413(client: httpx.Client) -> None:
     def chunks() -> Iterator[bytes]:
-        yield b'{"sender": "parent-0001", "message": "'
+        yield b'{"sender": "' + SENDER.encode() + b'", "message": "'
         for _ in range(40):
             yield b"a" * 1024
         yield b'"}'
@@ -251,8 +252,7 @@ def test_config_gives_contacts(client: httpx.Client) -> None:
 def test_config_gives_the_welcome_topics_from_the_assistants_titles(client: httpx.Client) -> None:
     buttons = client.get("/api/config").json()["welcome_buttons"]
     assert [b["title"] for b in buttons] == [
-        TOPIC_TITLES[key]
-        for key in ("what_is_crs", "symptoms_general", "when_to_call", "recovery_time")
+        TOPIC_TITLES[key] for key in ("what_is_crs", "symptoms_general", "when_to_call", "recovery_time")
     ]
     assert all(b["payload"] == b["title"] for b in buttons)
 
@@ -274,4 +274,79 @@ def test_rate_limit_answers_429(limited_url: str, stub_rasa: StubRasa) -> None:
         response = http.post("/api/feedback", json={"sender": SENDER, "value": "up"})
         assert response.status_code == 429
         assert _error(response)["code"] == "rate_limited"
+    assert len(stub_rasa.received) == 5
+
+
+# -- conversations: tokens the gateway issues ---------------------------------------------
+
+
+def test_a_new_conversation_gets_a_token_rasa_never_sees(client: httpx.Client, stub_rasa: StubRasa) -> None:
+    tokens = [client.post("/api/conversations") for _ in range(3)]
+    assert [r.status_code for r in tokens] == [201] * 3
+    token = tokens[0].json()["conversation"]
+    assert len({r.json()["conversation"] for r in tokens}) == 3
+    assert client.post("/api/chat", json={"sender": token, "message": "What is CRS?"}).status_code == 200
+    seen = stub_rasa.received[-1]["sender"]
+    assert seen == IDS.open(token) and token not in seen and token.split(".")[0] not in seen
+
+
+@pytest.mark.parametrize(
+    "chosen",
+    [
+        "aaaaaaaa",  # an id the client chose, as the old widget did
+        "parent-0001",
+        RASA_SENDER,  # the id staff see in the console is not a key to the conversation
+        SENDER[:-1] + ("A" if SENDER[-1] != "A" else "B"),  # a forged tag
+        IDS.issue().split(".")[0] + "." + SENDER.split(".")[1],  # another nonce under this tag
+    ],
+)
+def test_a_token_the_gateway_did_not_issue_is_refused(
+    client: httpx.Client, stub_rasa: StubRasa, chosen: str
+) -> None:
+    response = client.post("/api/chat", json={"sender": chosen, "message": "my child has a fever"})
+    assert response.status_code == 400 and _error(response)["code"] == "invalid_conversation"
+    feedback = client.post("/api/feedback", json={"sender": chosen, "value": "down"})
+    assert feedback.status_code == 400
+    assert stub_rasa.received == []
+
+
+def test_a_token_of_another_gateway_secret_is_refused(client: httpx.Client) -> None:
+    from web.chat.conversation_ids import ConversationIds
+
+    other = ConversationIds("another-deployment-secret-0123456789abcdef").issue()
+    assert client.post("/api/chat", json={"sender": other, "message": "hi"}).status_code == 400
+
+
+@pytest.fixture(scope="module")
+def bounded_url(stub_rasa: StubRasa) -> Iterator[str]:
+    settings = gateway_settings(
+        rasa_url=stub_rasa.url,  # type: ignore[attr-defined]
+        rate_limit_enabled=True,
+        new_conversation_rate="3/hour",
+        conversation_message_limit="4/day",
+    )
+    server = ServerThread(create_app(settings)).start()
+    yield server.url
+    server.stop()
+
+
+def test_one_network_may_start_only_so_many_conversations(bounded_url: str) -> None:
+    with httpx.Client(base_url=bounded_url, trust_env=False) as http:
+        statuses = [http.post("/api/conversations").status_code for _ in range(5)]
+        refused = http.post("/api/conversations")
+    assert statuses == [201] * 3 + [429] * 2
+    assert _error(refused)["code"] == "rate_limited"
+
+
+def test_a_full_conversation_is_409_and_a_new_one_carries_on(bounded_url: str, stub_rasa: StubRasa) -> None:
+    token = IDS.issue()
+    with httpx.Client(base_url=bounded_url, trust_env=False) as http:
+        statuses = [
+            http.post("/api/chat", json={"sender": token, "message": f"q{i}"}).status_code for i in range(5)
+        ]
+        full = http.post("/api/chat", json={"sender": token, "message": "she is hard to wake"})
+        fresh = http.post("/api/chat", json={"sender": IDS.issue(), "message": "she is hard to wake"})
+    assert statuses == [200] * 4 + [409]
+    assert full.status_code == 409 and _error(full)["code"] == "conversation_full"
+    assert fresh.status_code == 200
     assert len(stub_rasa.received) == 5

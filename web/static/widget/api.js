@@ -13,6 +13,7 @@ function httpError(status, data) {
     : "Something went wrong.";
   const error = new Error((data && data.error && data.error.message) || fallback);
   error.careTeam = data ? data.care_team : undefined;
+  error.code = data && data.error ? data.error.code : undefined;
   return error;
 }
 
@@ -44,6 +45,11 @@ async function postJSON(url, body) {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** A new conversation's token (the `sender` of each message): { conversation } */
+export function postConversation(server) {
+  return postJSON(server + "/api/conversations", {});
 }
 
 /** { sender, message, quick_reply? } -> { messages: [...] } */

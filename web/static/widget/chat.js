@@ -53,8 +53,12 @@ function bindForm(w) {
   startOver.addEventListener("click", () => restart(w));
 }
 
-/** A tab left open: delete an idle conversation when the page is shown again. */
+// How often an open page looks whether its conversation has gone idle (storage.js).
+const EXPIRY_CHECK_MS = 60 * 1000;
+
+/** A tab left open: delete an idle conversation when the page is shown again, and while open. */
 function bindExpiry(w) {
+  window.setInterval(() => expireIfIdle(w), EXPIRY_CHECK_MS);
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") expireIfIdle(w);
   });

@@ -11,7 +11,7 @@
  * message goes back into the input (a tapped question's buttons come back) to send again.
  */
 
-import { postChat } from "./api.js";
+import { postChat, postConversation } from "./api.js";
 import { keepFocusInChat } from "./a11y.js";
 import { clearError, renderMessage, setBusy, showError, updateCount, welcomeText } from "./render.js";
 import { freshState, isExpired } from "./storage.js";
@@ -89,12 +89,37 @@ export function send(w, message, shown, fromInput, quickReply) {
     updateCount(w);
   }
   setBusy(w, true);
-  const body = { sender: w.state.sender, message };
-  if (quickReply) body.quick_reply = true;
-  postChat(w.server, body)
+  sendInConversation(w, message, quickReply, true)
     .then((data) => addBotMessages(w, data.messages, true))
     .catch((error) => restoreUnsent(w, userEntry, message, quickReply, error))
     .finally(() => setBusy(w, false));
+}
+
+/** The conversation's token, asked of the gateway for a new conversation. */
+async function conversationToken(w) {
+  if (!w.state.sender) {
+    const data = await postConversation(w.server);
+    w.state.sender = String(data.conversation || "");
+    w.store.write(w.state);
+  }
+  return w.state.sender;
+}
+
+/** Codes after which the message is sent again, once, in a new conversation: a token the
+ *  gateway no longer knows (it restarted without a shared secret, or one from an older
+ *  widget), or a conversation that is full. The parent's message is never dropped. */
+const NEW_CONVERSATION_CODES = ["invalid_conversation", "conversation_full"];
+
+async function sendInConversation(w, message, quickReply, mayRetry) {
+  const body = { sender: await conversationToken(w), message };
+  if (quickReply) body.quick_reply = true;
+  try {
+    return await postChat(w.server, body);
+  } catch (error) {
+    if (!mayRetry || !NEW_CONVERSATION_CODES.includes(error.code)) throw error;
+    w.state.sender = "";
+    return sendInConversation(w, message, quickReply, false);
+  }
 }
 
 /** Delete the stored conversation and show an empty one (the panel stays as it is). */
@@ -104,7 +129,7 @@ export function forget(w) {
   renderAll(w);
 }
 
-/** The page was shown again (a tab left open): delete the conversation if it is idle. */
+/** A tab left open (shown again, or a minute has passed): delete the conversation if it is idle. */
 export function expireIfIdle(w) {
   if (w.busy || !isExpired(w.state, w.cfg.ttlHours)) return;
   forget(w);

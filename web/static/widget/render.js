@@ -28,8 +28,8 @@ export function welcomeText(cfg) {
 export function renderNote(w) {
   const hours = w.cfg.ttlHours;
   w.view.note.textContent = "This helper gives general information, not medical advice. " + careTeamSentence(w.cfg);
-  w.view.saved.textContent = "This chat is saved on this device for " + hours +
-    (hours === 1 ? " hour" : " hours") + " after your last message. Start over clears it.";
+  w.view.saved.textContent = "This chat is kept in this browser tab until you close it, and for at most " +
+    hours + (hours === 1 ? " hour" : " hours") + " after your last message. Start over clears it.";
 }
 
 /** Tap-to-call links for the emergency number and the care team, or null when there is neither. */

@@ -1,9 +1,14 @@
 /*
- * The saved conversation: one localStorage key per server (an in-memory copy when
- * storage is blocked), kept for `ttl` hours after the last message. An idle one is
- * deleted when the page loads or is shown again; "Start over" deletes it at once.
+ * The saved conversation: one sessionStorage key per server (an in-memory copy when
+ * storage is blocked). It survives a reload and moving between the site's pages in the same
+ * tab, and the browser deletes it when the tab is closed: nothing is left at rest on the
+ * device for the next user of a shared phone or computer. Within the tab it is kept for `ttl`
+ * hours after the last message: an idle one is deleted when the page loads, when it is shown
+ * again, and while it stays open (chat.js checks every minute); "Start over" deletes it at once.
+ * A conversation an earlier version kept in localStorage is deleted when the page loads.
  *
- * State: { sender, transcript: [entries], open, lastActivity (ms since the epoch) }.
+ * State: { sender, transcript: [entries], open, lastActivity (ms since the epoch) }; `sender` is
+ * the conversation token the gateway issued ("" until the first message asks for one).
  */
 
 export const STORAGE_PREFIX = "crs-chat:v1:";
@@ -14,9 +19,12 @@ const HOUR_MS = 3600 * 1000;
 /** read/write/remove of one key; failures fall back to memory, never throw. */
 export function makeStore(key) {
   const memory = {};
+  try {
+    window.localStorage.removeItem(key); // where earlier versions kept it, past the tab's life
+  } catch (e) { /* storage blocked: nothing was stored */ }
   function read() {
     try {
-      const raw = window.localStorage.getItem(key);
+      const raw = window.sessionStorage.getItem(key);
       return raw ? JSON.parse(raw) : null;
     } catch (e) {
       return memory[key] || null;
@@ -25,13 +33,13 @@ export function makeStore(key) {
   function write(value) {
     memory[key] = value;
     try {
-      window.localStorage.setItem(key, JSON.stringify(value));
+      window.sessionStorage.setItem(key, JSON.stringify(value));
     } catch (e) { /* storage full or blocked: keep the in-memory copy */ }
   }
   function remove() {
     delete memory[key];
     try {
-      window.localStorage.removeItem(key);
+      window.sessionStorage.removeItem(key);
     } catch (e) { /* storage blocked: nothing was stored */ }
   }
   return { read, write, remove };
@@ -54,20 +62,13 @@ export function isExpired(state, hours) {
 }
 
 function isValidState(state) {
-  return !!state && typeof state === "object" && typeof state.sender === "string" && !!state.sender &&
+  return !!state && typeof state === "object" && typeof state.sender === "string" &&
     Array.isArray(state.transcript);
-}
-
-function newSenderId() {
-  if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
-  const bytes = new Uint8Array(16);
-  window.crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => ("0" + b.toString(16)).slice(-2)).join("");
 }
 
 /** A new conversation (nothing is stored until there is something to keep). */
 export function freshState(open) {
-  return { sender: newSenderId(), transcript: [], open };
+  return { sender: "", transcript: [], open };
 }
 
 /** The saved conversation, or a fresh one (deleting a saved one that is invalid or idle). */

@@ -54,9 +54,7 @@ def upgrade() -> None:
         sa.Column("lowest_confidence", sa.Float, nullable=True),
     )
     op.create_index("ix_console_conversations_started", "console_conversations", ["started"])
-    op.create_index(
-        "ix_console_conversations_urgent_started", "console_conversations", ["urgent", "started"]
-    )
+    op.create_index("ix_console_conversations_urgent_started", "console_conversations", ["urgent", "started"])
     op.create_table(
         "console_sync",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
