@@ -14,7 +14,7 @@ from starlette.routing import Route
 
 from web.console.config import ConsoleConfig
 from web.console.db import make_engine
-from web.console.guard import LoginRateLimiter
+from web.console.guard import LoginRateLimiter, SourceLockout
 from web.console.handlers import audit, auth, conversations, exports, insights, reveal
 from web.console.reviews import MAX_NOTE_FORM_BYTES, NOTE_FORM_TOO_LARGE
 from web.security import BodyCap, SecurityHeadersMiddleware, TrustedProxies, console_headers
@@ -54,4 +54,5 @@ def create_console(config: ConsoleConfig, engine: Engine | None = None) -> Starl
     app.state.choices = None
     app.state.proxies = proxies
     app.state.login_limiter = LoginRateLimiter(config.login_rate_limit, proxies)
+    app.state.source_lockout = SourceLockout(config, proxies)
     return app

@@ -176,7 +176,9 @@ class Unlocked:
 
 def unlock_user(conn: Connection, username: str) -> Unlocked:
     """End an account's lockout and reset its failed sign-in count (the lockout itself is
-    unchanged: the next `max_failed_logins` wrong guesses lock it again)."""
+    unchanged: the next `account_failed_logins` wrong guesses lock it again). A lockout of one
+    client network (`web.console.guard.SourceLockout`, in the console's memory) is not
+    affected: it ends after `lockout_minutes`."""
     name = _stored_name(conn, username)
     if name is None:
         raise ValueError(f"no user {username!r}")
@@ -284,7 +286,7 @@ def _may_check(row: Row[Any] | None, config: ConsoleConfig) -> bool:
         row is not None
         and bool(row.active)
         and row.locked_until is None
-        and row.failed_logins <= config.max_failed_logins
+        and row.failed_logins <= config.account_failed_logins
     )
 
 
@@ -293,7 +295,7 @@ def _lock_if_due(conn: Connection, user_id: int, config: ConsoleConfig, now: flo
         update(users)
         .where(
             users.c.id == user_id,
-            users.c.failed_logins >= config.max_failed_logins,
+            users.c.failed_logins >= config.account_failed_logins,
             users.c.locked_until.is_(None),
         )
         .values(locked_until=now + config.lockout_minutes * 60)
@@ -313,9 +315,14 @@ def _finish_success(conn: Connection, user_id: int, new_hash: str | None) -> boo
     return bool(conn.execute(statement).rowcount)
 
 
-async def authenticate(engine: Engine, username: str, password: str, config: ConsoleConfig) -> User:
+async def authenticate(
+    engine: Engine, username: str, password: str, config: ConsoleConfig, source_locked: bool = False
+) -> User:
     """The user if the password is right, else AuthError (one message for every cause), or
     `Busy` at once, before the attempt is counted, when too many sign-ins are in progress.
+    ``source_locked``: the client's network is locked out of this account (`SourceLockout`):
+    refused after the same work, and not counted toward the account's own lockout, so one
+    network's guesses never lock the account for everyone else.
 
     The username is read as `normalise_username` makes it (``ADA`` signs in as ``ada``).
     Every attempt does the same work (one argon2 verification, against a dummy hash
@@ -326,6 +333,9 @@ async def authenticate(engine: Engine, username: str, password: str, config: Con
     username = normalise_username(username)
     hashes = password_hashes(config)
     with hashes.admission():
+        if source_locked:
+            await hashes.run(_verify_now, _DUMMY_HASH, password)
+            raise AuthError(None)
         now = time.time()
         row = await run_in_threadpool(_claim, engine, username, now)
         if row is None or not _may_check(row, config):

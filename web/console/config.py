@@ -12,6 +12,10 @@ from dataclasses import dataclass
 from assistant.settings import Settings, get_settings
 from web.settings import WebSettings, get_web_settings
 
+# How many networks' worth of wrong passwords lock an account for everyone: an outsider's
+# guesses lock out the outsider's network, not the nurse on the ward.
+ACCOUNT_SHARE = 10
+
 
 @dataclass(frozen=True)
 class ConsoleConfig:
@@ -23,6 +27,9 @@ class ConsoleConfig:
     retention_days: int = 180
     audit_retention_days: int = 365
     low_confidence: float = 0.6
+    # Wrong passwords for one account from one client network before that network is refused
+    # for `lockout_minutes` (web.console.guard.SourceLockout); the account itself locks after
+    # ACCOUNT_SHARE times as many from all networks together (`account_failed_logins`).
     max_failed_logins: int = 5
     lockout_minutes: int = 15
     login_rate_limit: str = "10/minute"
@@ -34,6 +41,11 @@ class ConsoleConfig:
     page_size: int = 25  # not a setting: rows per page of the conversation list
     # The gateway's CRS_TRUSTED_PROXIES (see web.security.TrustedProxies).
     trusted_proxies: str = ""
+
+    @property
+    def account_failed_logins(self) -> int:
+        """Wrong passwords from everywhere that lock the account for everyone (a distributed attack)."""
+        return self.max_failed_logins * ACCOUNT_SHARE
 
     @classmethod
     def from_settings(cls, web: WebSettings, shared: Settings) -> ConsoleConfig:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
-from limits import parse
+from limits import RateLimitItemPerMinute, parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 from sqlalchemy import Connection, Engine
@@ -50,6 +50,32 @@ class LoginRateLimiter:
 
     def allow(self, request: Request) -> bool:
         return self._limiter.hit(self.item, "console-login", client_network(request, self.proxies))
+
+
+class SourceLockout:
+    """Wrong passwords for one account from one client network (its /64 for IPv6): after
+    `max_failed_logins` within `lockout_minutes`, that network's sign-ins to that account are
+    refused until the window has passed, while the account still opens from everywhere else.
+    So an outsider who knows a username locks out only the outsider; the account itself
+    locks after `account_failed_logins` from all networks (`auth`), and `unlock-user` ends that.
+    Kept in the console process's memory (``limits``), like the sign-in rate limit."""
+
+    def __init__(self, config: ConsoleConfig, proxies: TrustedProxies) -> None:
+        self.item = RateLimitItemPerMinute(config.max_failed_logins, config.lockout_minutes)
+        self.proxies = proxies
+        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+
+    def _key(self, request: Request, username: str) -> tuple[str, str]:
+        return client_network(request, self.proxies), auth.normalise_username(username)
+
+    def locked(self, request: Request, username: str) -> bool:
+        return not self._limiter.test(self.item, "console-failures", *self._key(request, username))
+
+    def failed(self, request: Request, username: str) -> None:
+        self._limiter.hit(self.item, "console-failures", *self._key(request, username))
+
+    def succeeded(self, request: Request, username: str) -> None:
+        self._limiter.clear(self.item, "console-failures", *self._key(request, username))
 
 
 @dataclass(frozen=True)

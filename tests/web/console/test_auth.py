@@ -93,7 +93,7 @@ def test_password_is_hashed_with_argon2(engine, users) -> None:  # noqa: ANN001
 
 
 def test_lockout_after_repeated_failures(engine, users, config: ConsoleConfig) -> None:  # noqa: ANN001
-    for _ in range(config.max_failed_logins):
+    for _ in range(config.account_failed_logins):
         with pytest.raises(auth.AuthError):
             _authenticate(engine, "rex", "wrong password!", config)
     with pytest.raises(auth.AuthError, match="Wrong username or password"):
@@ -114,13 +114,14 @@ def test_an_expired_lockout_starts_a_new_count(engine, users, config: ConsoleCon
 
 
 def test_parallel_wrong_guesses_are_all_counted_and_lock_the_account(config, users, engine, spy) -> None:  # noqa: ANN001
-    guesses = 30
+    limit = config.account_failed_logins
+    guesses = limit + 10
     # Room for every guess to wait for a hash slot (none refused as busy: that is tested below).
     app = create_console(replace(config, max_waiting_sign_ins=guesses), engine)
-    limit = app.state.config.max_failed_logins
     # Each guess from its own address, so the per-address sign-in limit stays out of the way.
     statuses = _in_parallel(
-        guesses, lambda n: _sign_in(app, "rex", f"wrong guess {n}", f"198.51.100.{n + 1}").status_code
+        guesses,
+        lambda n: _sign_in(app, "rex", f"wrong guess {n}", f"198.51.100.{n + 1}").status_code,
     )
     assert statuses == [401] * guesses
     assert _failed_logins(engine, "rex") == guesses
@@ -128,6 +129,40 @@ def test_parallel_wrong_guesses_are_all_counted_and_lock_the_account(config, use
     assert len(spy.hashes) == guesses  # ...but did the same work (the dummy hash)
     assert _sign_in(app, "rex", PASSWORD, "203.0.113.1").status_code == 401  # locked
     assert _sign_in(app, "ada", PASSWORD, "203.0.113.2").status_code == 303  # other accounts work
+
+
+def test_an_outsiders_guesses_lock_out_the_outsider_not_the_staff_member(app, users, engine, spy) -> None:  # noqa: ANN001
+    """The review's lockout DoS: 5 wrong passwords from 5 addresses, then the real admin."""
+    for n in range(5):
+        assert _sign_in(app, "ada", f"wrong password {n}", f"203.0.113.{n}").status_code == 401
+    assert _sign_in(app, "ada", PASSWORD, "10.0.0.5").status_code == 303
+
+
+def test_one_network_is_locked_out_of_an_account_after_its_wrong_guesses(app, users, engine, spy) -> None:  # noqa: ANN001
+    limit = app.state.config.max_failed_logins
+    for n in range(limit):
+        assert _sign_in(app, "rex", f"wrong password {n}", "203.0.113.9").status_code == 401
+    checked = spy.real_checks()
+    # Further tries from that network (also as REX, also with the right password) are refused
+    # after the same work, without a check and without counting toward the account's lockout.
+    for name in ("rex", "REX", "rex"):
+        response = _sign_in(app, name, PASSWORD, "203.0.113.9")
+        assert response.status_code == 401 and auth.SIGN_IN_FAILED in _message(response)
+    assert spy.real_checks() == checked and len(spy.hashes) == limit + 3
+    assert _failed_logins(engine, "rex") == limit
+    assert _sign_in(app, "ada", PASSWORD, "203.0.113.9").status_code == 303  # other accounts open
+    assert _sign_in(app, "rex", PASSWORD, "198.51.100.20").status_code == 303  # from elsewhere too
+    assert _failed_logins(engine, "rex") == 0
+
+
+def test_a_right_password_clears_the_networks_count(app, users, engine, spy) -> None:  # noqa: ANN001
+    limit = app.state.config.max_failed_logins
+    for n in range(limit - 1):
+        _sign_in(app, "rex", f"wrong password {n}", "203.0.113.9")
+    assert _sign_in(app, "rex", PASSWORD, "203.0.113.9").status_code == 303
+    for n in range(limit - 1):
+        _sign_in(app, "rex", f"wrong password {n}", "203.0.113.9")
+    assert _sign_in(app, "rex", PASSWORD, "203.0.113.9").status_code == 303
 
 
 def test_every_refusal_has_the_same_message_and_one_verification(app, users, engine, spy) -> None:  # noqa: ANN001
@@ -298,16 +333,17 @@ def test_sign_in_reads_the_username_as_accounts_are_created(engine, users, confi
 
 
 def test_unlock_user_clears_the_lockout_and_keeps_its_rules(engine, users, config: ConsoleConfig) -> None:  # noqa: ANN001
-    for _ in range(config.max_failed_logins):
+    for _ in range(config.account_failed_logins):
         with pytest.raises(auth.AuthError):
             _authenticate(engine, "rex", "wrong password!", config)
     with engine.begin() as conn:
         done = auth.unlock_user(conn, "REX")
         with pytest.raises(ValueError, match="no user 'ghost'"):
             auth.unlock_user(conn, "ghost")
-    assert (done.username, done.failed_logins, done.was_locked(time.time())) == ("rex", 5, True)
+    limit = config.account_failed_logins
+    assert (done.username, done.failed_logins, done.was_locked(time.time())) == ("rex", limit, True)
     assert _authenticate(engine, "rex", PASSWORD, config).username == "rex"
-    for _ in range(config.max_failed_logins):  # the lockout itself is unchanged
+    for _ in range(config.account_failed_logins):  # the lockout itself is unchanged
         with pytest.raises(auth.AuthError):
             _authenticate(engine, "rex", "wrong password!", config)
     with pytest.raises(auth.AuthError):

@@ -21,6 +21,7 @@ from web.console.config import ConsoleConfig
 from web.console.guard import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
+    SourceLockout,
     base,
     config_of,
     delete_cookie,
@@ -68,11 +69,16 @@ async def _sign_in(request: Request, username: str, password: str) -> str | None
     """A new session token, or None; audited without anything the person typed.
     Raises `auth.Busy` when too many sign-ins are being checked."""
     config, engine = config_of(request), engine_of(request)
+    lockout: SourceLockout = request.app.state.source_lockout
+    locked = lockout.locked(request, username)
     try:
-        user = await auth.authenticate(engine, username, password, config)
+        user = await auth.authenticate(engine, username, password, config, source_locked=locked)
     except auth.AuthError as error:
+        if not locked:
+            lockout.failed(request, username)
         await run_in_threadpool(_failed, engine, error)
         return None
+    lockout.succeeded(request, username)
     return await run_in_threadpool(_start, engine, user, config)
 
 
