@@ -25,7 +25,7 @@ def feedback_response(value: Optional[str]) -> str:
 
 
 def closest_topics(parse_data: Mapping[str, Any], limit: int = MAX_TOPIC_BUTTONS) -> List[str]:
-    """The FAQ topics the ResponseSelector ranked highest for a message it was unsure of."""
+    """The FAQ topics the FAQ selector ranked highest for a message it was unsure of."""
     selector = (parse_data.get("response_selector") or {}).get(RETRIEVAL_INTENT) or {}
     topics: List[str] = []
     for entry in selector.get("ranking") or []:

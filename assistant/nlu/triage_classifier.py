@@ -51,7 +51,7 @@ class TriageClassifier(GraphComponent):
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
         """The corpus files' content: a changed file retrains the component."""
         digest = hashlib.sha256()
-        for path in corpus_files(Path(config["corpus"])):
+        for path in corpus_files(Path(config.get("corpus", cls.get_default_config()["corpus"]))):
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
         return digest.hexdigest()
