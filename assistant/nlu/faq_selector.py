@@ -21,6 +21,7 @@ in the same cross-validation), so they sum to 1 over the answers.
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -161,8 +162,6 @@ class FaqSelector(GraphComponent):
         return self._resource
 
     def _persist(self) -> None:
-        import json
-
         import skops.io as sio
 
         with self._storage.write_to(self._resource) as directory:
@@ -178,8 +177,6 @@ class FaqSelector(GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> FaqSelector:
-        import json
-
         import skops.io as sio
 
         try:
