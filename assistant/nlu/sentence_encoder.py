@@ -10,13 +10,18 @@ A sentence vector is the mean of the last hidden states over the attention mask,
 L2-normalised (the model's own pooling). Messages are encoded one at a time: the
 int8 model quantises activations per call, so a batch with padding would give
 slightly different vectors at training time than a single message gets at run time.
+A list of many messages (training) is spread over a few threads, each message still
+its own call, so the vectors are the same as one by one (ONNX Runtime runs a session
+from several threads and releases the GIL while it computes).
 
 Run `python -m assistant.nlu.sentence_encoder` to check the files.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import List, Sequence
 
@@ -26,6 +31,9 @@ from assistant.packaged_files import PackagedFile, PackagedFileError
 
 DIMENSIONS = 384
 MAX_TOKENS = 128
+# Lists at least this long are encoded by several threads (one message per call each).
+PARALLEL_FROM = 64
+MAX_THREADS = 4
 
 
 MODEL_FILE = PackagedFile(
@@ -72,8 +80,13 @@ class SentenceEncoder:
         return cls(verified_path(MODEL_FILE), verified_path(TOKENIZER_FILE), threads)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """One row per text, shape (len(texts), 384), float32."""
-        vectors: List[np.ndarray] = [self._encode_one(text) for text in texts]
+        """One row per text, shape (len(texts), 384), float32; each text encoded alone."""
+        workers = min(MAX_THREADS, os.cpu_count() or 1)
+        if len(texts) < PARALLEL_FROM or workers < 2:
+            vectors: List[np.ndarray] = [self._encode_one(text) for text in texts]
+        else:
+            with ThreadPoolExecutor(workers, thread_name_prefix="encoder") as pool:
+                vectors = list(pool.map(self._encode_one, texts, chunksize=16))
         if not vectors:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
         return np.stack(vectors)

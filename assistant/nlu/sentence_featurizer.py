@@ -68,12 +68,10 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
-            text = message.get(TEXT)
-            if not isinstance(text, str):
-                continue
-            vector = shared_encoder().encode([text])[0] * self._scale
+        with_text = [message for message in messages if isinstance(message.get(TEXT), str)]
+        vectors = shared_encoder().encode([message.get(TEXT) for message in with_text])
+        for message, vector in zip(with_text, vectors, strict=True):
             self.add_features_to_message(
-                sequence=None, sentence=vector[np.newaxis, :], attribute=TEXT, message=message
+                sequence=None, sentence=(vector * self._scale)[np.newaxis, :], attribute=TEXT, message=message
             )
         return messages

@@ -97,10 +97,10 @@ class TriageClassifier(GraphComponent):
 
     def train(self, training_data: TrainingData) -> Resource:
         texts, labels = read_corpus(Path(self._config["corpus"]))
-        nlu_texts, nlu_labels = nlu_examples(training_data, self._config["urgent_intent"])
-        all_texts = texts + nlu_texts
-        vectors = encode_all(all_texts, shared_encoder().encode)
-        self._model = TriageModel.fit(all_texts, labels + nlu_labels, vectors)
+        nlu_texts, nlu_labels, nlu_vectors = nlu_examples(training_data, self._config["urgent_intent"])
+        # The NLU examples carry the featurizer's sentence vectors already: only the corpus is encoded.
+        vectors = np.vstack([encode_all(texts, shared_encoder().encode), nlu_vectors])  # any scale
+        self._model = TriageModel.fit(texts + nlu_texts, labels + nlu_labels, vectors)
         with self._storage.write_to(self._resource) as directory:
             joblib.dump(self._model, directory / MODEL_FILE)
         return self._resource
@@ -119,10 +119,12 @@ class TriageClassifier(GraphComponent):
         return messages
 
 
-def nlu_examples(training_data: TrainingData, urgent_intent: str) -> Tuple[List[str], List[int]]:
-    """The NLU training examples as triage data: the urgent intent's are reports."""
+def nlu_examples(training_data: TrainingData, urgent_intent: str) -> Tuple[List[str], List[int], np.ndarray]:
+    """The NLU training examples as triage data (the urgent intent's are reports), with their
+    sentence vectors (the featurizer's, or fresh ones)."""
     texts: List[str] = []
     labels: List[int] = []
+    vectors: List[np.ndarray] = []
     for example in training_data.intent_examples:
         intent = example.get(INTENT)
         text = example.get(TEXT)
@@ -130,7 +132,8 @@ def nlu_examples(training_data: TrainingData, urgent_intent: str) -> Tuple[List[
             continue
         texts.append(text)
         labels.append(1 if intent == urgent_intent else 0)
-    return texts, labels
+        vectors.append(sentence_vector(example))
+    return texts, labels, np.asarray(vectors).reshape(len(texts), -1)
 
 
 def sentence_vector(message: Message) -> np.ndarray:

@@ -145,5 +145,6 @@ class TriageModel:
 
 
 def encode_all(texts: Iterable[str], encoder: Encoder) -> np.ndarray:
-    """Sentence vectors one message at a time, as the featurizer makes them at run time."""
-    return np.vstack([encoder([text])[0] for text in texts])
+    """Sentence vectors, each message encoded alone as the featurizer encodes it at run time
+    (the project's encoder encodes every text of a list by itself)."""
+    return np.asarray(encoder(list(texts)))

@@ -8,6 +8,7 @@ import pytest
 from assistant.nlu.sentence_encoder import (
     DIMENSIONS,
     MODEL_FILE,
+    PARALLEL_FROM,
     TOKENIZER_FILE,
     EncoderFilesError,
     PackagedFile,
@@ -76,3 +77,17 @@ def test_no_texts_give_an_empty_matrix(encoder):
 
 def test_files_live_inside_site_packages():
     assert "site-packages" in Path(MODEL_FILE.path()).parts
+
+
+def test_a_long_list_gives_exactly_the_vectors_of_one_message_at_a_time(encoder):
+    # Training encodes the whole data set in one call (on several threads): each vector must
+    # be the one a parent's single message gets at run time, bit for bit.
+    texts = [
+        f"my child has had a fever of {n / 10:.1f} since the infusion, is that crs?"
+        for n in range(380, 380 + 90)
+    ]
+    texts += ["", "what is keppra", "🙂" * 50]
+    assert len(texts) >= PARALLEL_FROM
+    together = encoder.encode(texts)
+    one_by_one = np.vstack([encoder.encode([text]) for text in texts])
+    np.testing.assert_array_equal(together, one_by_one)
