@@ -44,12 +44,11 @@ every event). Same rows, same trackers. With the cache off, everything is Rasa's
 from __future__ import annotations
 
 import asyncio
-import copy
 import itertools
 import json
 import logging
 import time
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, Iterator, List, Optional, Sequence, Type, TypeVar
@@ -68,6 +67,7 @@ from sqlalchemy.orm import Session
 from assistant.plugins.db_errors import ENGINE_KWARGS, describe
 from assistant.plugins.store_health import HEALTH
 from assistant.settings import get_settings
+from assistant.trackers import ForkingTracker, fork
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -157,32 +157,6 @@ class TrackerCache:
 
     def clear(self) -> None:
         self._entries.clear()
-
-
-def fork(tracker: DialogueStateTracker) -> DialogueStateTracker:
-    """A tracker in the same state whose changes do not reach `tracker`, without a replay.
-
-    The events are shared (Rasa does not change a logged event, except that
-    `DefinePrevUserUtteredFeaturization` marks the latest user message: that one is
-    copied); the deque, the slots and the mutable state are the copy's own.
-    """
-    clone = copy.copy(tracker)
-    clone.events = deque(tracker.events, tracker.events.maxlen)
-    slots = copy.copy(tracker.slots)
-    slots.update((name, copy.copy(slot)) for name, slot in tracker.slots.items())
-    clone.slots = slots
-    if tracker.latest_action is not None:
-        clone.latest_action = dict(tracker.latest_action)
-    if tracker.active_loop is not None:
-        clone.active_loop = copy.copy(tracker.active_loop)
-    message = tracker.latest_message
-    if message is not None:
-        clone.latest_message = copy.copy(message)
-        for back, event in enumerate(reversed(tracker.events)):
-            if event is message:
-                clone.events[len(clone.events) - 1 - back] = clone.latest_message
-                break
-    return clone
 
 
 # Event classes by type name, as Rasa's `Event.resolve_by_type` finds them (asked once per name).
@@ -394,7 +368,10 @@ class SettingsSQLTrackerStore(SQLTrackerStore):
     async def _retrieve_cached(self, sender_id: str) -> Optional[DialogueStateTracker]:
         with self.session_scope() as session:
             entry = self._current_entry(session, sender_id)
-        return None if entry is None else fork(entry.tracker)
+        if entry is None:
+            return None
+        entry.tracker.applied_events()  # brought up to date from where it was (ForkingTracker)
+        return fork(entry.tracker)
 
     def _current_entry(self, session: Session, sender_id: str) -> Optional[CachedTracker]:
         """The sender's cached tracker brought up to date, or read in full; None: no events."""
@@ -413,7 +390,7 @@ class SettingsSQLTrackerStore(SQLTrackerStore):
         if not rows:
             return None
         events = deserialise([json.loads(row.data) for row in rows])
-        tracker = DialogueStateTracker.from_events(sender_id, events, self.domain.slots)
+        tracker = ForkingTracker.from_events(sender_id, events, self.domain.slots)
         first = rows[0]
         return CachedTracker(
             tracker=tracker,

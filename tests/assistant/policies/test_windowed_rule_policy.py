@@ -24,6 +24,7 @@ from rasa.shared.core.events import (
     ActionExecuted,
     ActionReverted,
     BotUttered,
+    Event,
     Restarted,
     SessionStarted,
     SlotSet,
@@ -33,7 +34,13 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.importers.importer import TrainingDataImporter
 
-from assistant.policies.windowed_rule_policy import WindowedRulePolicy, longest_rule, recent_states
+from assistant.policies.windowed_rule_policy import (
+    ReplayCache,
+    WindowedRulePolicy,
+    last_actions,
+    longest_rule,
+    recent_states,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 CONFIG = {"core_fallback_threshold": 0.3, "enable_fallback_prediction": True, "restrict_rules": True}
@@ -191,3 +198,48 @@ def test_recent_states_are_the_end_of_past_states(
         assert recent_states(tracker, domain, count) == full[-count:]
     with pytest.raises(ValueError):
         recent_states(tracker, domain, 0)
+
+
+def test_a_replay_continued_from_the_last_prediction_gives_the_same_states(
+    policies: Tuple[RulePolicy, RulePolicy], domain: Domain
+) -> None:
+    # One cache across the whole session, as in a served conversation: each prediction
+    # continues the replay of the one before, and a revert, restart or session start
+    # (in the generated session) sends it back to the start.
+    rasa_policy, _ = policies
+    tracker = random_session(domain, rasa_policy, 4, 120)
+    replays = ReplayCache(size=2)
+    for index, partial in enumerate(prefixes(tracker)):
+        assert recent_states(partial, domain, 4, replays) == partial.past_states(domain)[-4:], index
+        # another conversation in between, evicting nothing that matters
+        other = random_session(domain, rasa_policy, 5, 2) if index % 50 == 0 else None
+        if other is not None:
+            assert recent_states(other, domain, 4, replays) == other.past_states(domain)[-4:]
+
+
+def test_a_replay_continues_over_events_read_back_from_the_database(
+    policies: Tuple[RulePolicy, RulePolicy], domain: Domain
+) -> None:
+    # The tracker store reads the last turn's events back from the database: equal events,
+    # new objects. The replay continues over them and the states stay Rasa's.
+    rasa_policy, _ = policies
+    session = random_session(domain, rasa_policy, 6, 60)
+    replays = ReplayCache()
+    for index, partial in enumerate(prefixes(session)):
+        events = list(partial.events)
+        read_back = events[:-8] + [Event.from_parameters(event.as_dict()) for event in events[-8:]]
+        tracker = DialogueStateTracker.from_events(partial.sender_id, read_back, domain.slots)
+        assert recent_states(tracker, domain, 4, replays) == partial.past_states(domain)[-4:], index
+
+
+def test_last_actions() -> None:
+    events = [
+        ActionExecuted("a"),
+        UserUttered("x"),
+        ActionExecuted("b"),
+        BotUttered("y"),
+        ActionExecuted("c"),
+    ]
+    assert last_actions(events, 2) == [2, 4]
+    assert last_actions(events, 5) == [0, 2, 4]
+    assert last_actions(events, 0) == [] and last_actions([], 3) == []
