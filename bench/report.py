@@ -35,6 +35,8 @@ ROWS = [
     Row("held-out accuracy (intent + FAQ key)", "accuracy", "", ">="),
     Row("in process: NLU parse, p50", "nlu_p50_ms", "ms"),
     Row("in process: one policy prediction, p50", "policy_p50_ms", "ms"),
+    Row("in process: CPU per turn, turns 1-10, median", "turn_cpu_first_ms", "ms"),
+    Row("in process: CPU per turn, turns 291-300, median", "turn_cpu_last_ms", "ms"),
 ]
 
 

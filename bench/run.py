@@ -54,6 +54,8 @@ RESULTS = ROOT / "results"
 # "project-2w" adds a second Sanic worker (SANIC_WORKERS=2, which Rasa allows only with
 # a shared lock store: the atomic Redis lock store).
 REDIS_HOST, REDIS_PORT, REDIS_DB = "127.0.0.1", 6379, 1
+# bench.turn_cost's figures (the same model in process, so also the two-worker column's).
+TURN_COST_KEYS = ("turn_cpu_first_ms", "turn_cpu_last_ms")
 
 
 def _ms(value: float) -> float:
@@ -222,7 +224,9 @@ def main(argv: Optional[list] = None) -> int:
         print(f"bench: accuracy and turn breakdown of {name}...", flush=True)
         bots[name]["accuracy"] = in_process("bench.accuracy", models[name])["accuracy"]
         bots[name].update(in_process("bench.breakdown", models[name]))
-    for key in ("train_s", "accuracy", "nlu_p50_ms", "policy_p50_ms"):
+    print("bench: CPU per turn through one long conversation of the project (bench.turn_cost)...", flush=True)
+    bots["project"].update(in_process("bench.turn_cost", models["project"]))
+    for key in ("train_s", "accuracy", "nlu_p50_ms", "policy_p50_ms", *TURN_COST_KEYS):
         bots["project-2w"][key] = bots["project"].get(key)
     meta["load average at end"] = load_average()
     if args.resume:

@@ -1,7 +1,9 @@
 """CPU per turn through one long conversation, in process: is turn 300 as cheap as turn 1?
 
     .venv/bin/python -m bench.turn_cost                       # models/crs.tar.gz, 300 turns
-    .venv/bin/python -m bench.turn_cost --model a.tar.gz --model b.tar.gz --turns 300
+    .venv/bin/python -m bench.turn_cost a.tar.gz b.tar.gz --turns 300   # one line of JSON each
+
+`bench.run` (`make bench`) runs it on the project's model.
 
 Loads each model in this process as `make run` serves it (endpoints.yml: the project's
 tracker store with its cache, over a SQLite file of its own; the project's NLG), and
@@ -25,7 +27,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
 from bench.accuracy import holdout_examples
 from bench.session import session_windows, window_label
@@ -68,31 +70,31 @@ async def _conversation(model: Path, texts: Sequence[str], turns: int) -> List[f
     return costs
 
 
-def measure(model: Path, turns: int) -> Dict[str, object]:
+def measure(model: Path, turns: int) -> Dict[str, Any]:
     texts = [text for text, label in holdout_examples() if label.startswith("faq/")][:QUESTIONS]
     with tempfile.TemporaryDirectory(prefix="crs-turn-cost-") as work:
         os.environ["CRS_DATABASE_URL"] = f"sqlite:///{Path(work) / 'rasa.db'}"
         costs = asyncio.run(_conversation(model, texts, turns))
     medians = window_medians_ms(costs, turns)
-    values = list(medians.values())
+    first, last = list(medians.values())[0], list(medians.values())[-1]
     return {
         "model": str(model),
         "turns": turns,
-        "cpu_ms_median": medians,
-        "ratio": round(values[-1] / values[0], 2),
+        "turn_cpu_ms": medians,
+        "turn_cpu_first_ms": first,
+        "turn_cpu_last_ms": last,
+        "turn_cpu_growth": round(last / first, 2) if first > 0 else None,
     }
 
 
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.turn_cost", description=__doc__.split("\n")[0])
-    parser.add_argument(
-        "--model", type=Path, action="append", help="a model (repeatable; default models/crs.tar.gz)"
-    )
+    parser.add_argument("models", type=Path, nargs="*", help="models (default models/crs.tar.gz)")
     parser.add_argument("--turns", type=int, default=300)
     args = parser.parse_args(argv)
     if args.turns < 10:
         parser.error("--turns must be at least 10")
-    for model in args.model or [ROOT / "models" / "crs.tar.gz"]:
+    for model in args.models or [ROOT / "models" / "crs.tar.gz"]:
         print(json.dumps(measure(model, args.turns)), flush=True)
     return 0
 
