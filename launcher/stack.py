@@ -223,11 +223,16 @@ def http_answers(url: str, timeout: float = HEALTH_TIMEOUT) -> bool:
         return False
 
 
-# Serving settings measured by bench/: one TensorFlow thread, two malloc arenas.
+# Serving settings measured by bench/: one TensorFlow thread, two malloc arenas, and one
+# OpenBLAS/OpenMP thread: the classifiers' small products gain nothing from a pool, whose
+# threads spun for 24 ms of CPU a turn beside the 24 ms of the turn itself (bench.profile,
+# 10 conversations: all threads 48.5 -> 22.8 ms a turn, 39 -> 43 turns a second).
 SERVING_ENV = {
     "TF_INTRA_OP_PARALLELISM_THREADS": "1",
     "TF_INTER_OP_PARALLELISM_THREADS": "1",
     "MALLOC_ARENA_MAX": "2",
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
 }
 
 

@@ -1161,3 +1161,16 @@ def test_every_deployment_fills_replies_inside_rasa():
     }
     nlg = {name: (yaml.safe_load(text).get("nlg") or {}).get("type") for name, text in files.items()}
     assert nlg == dict.fromkeys(files, "assistant.plugins.nlg.SettingsResponseGenerator")
+
+
+def test_every_deployment_serves_rasa_with_the_launchers_serving_settings():
+    """`make run`'s serving settings (launcher.stack.SERVING_ENV: thread pools and malloc arenas,
+    measured by bench/) are also those of the compose and k8s Rasa containers."""
+    from launcher.stack import SERVING_ENV
+
+    compose = yaml.safe_load(COMPOSE.read_text(encoding="utf-8"))["services"]["rasa"]["environment"]
+    k8s = yaml.safe_load_all((ROOT / "deploy" / "k8s" / "10-config.yaml").read_text(encoding="utf-8"))
+    settings = next(d for d in k8s if d["metadata"]["name"] == "crs-settings")["data"]
+    for name, value in SERVING_ENV.items():
+        assert str(compose.get(name)) == value, f"docker-compose.yml rasa: {name}"
+        assert str(settings.get(name)) == value, f"k8s crs-settings: {name}"
