@@ -87,8 +87,6 @@ class ForkingTracker(DialogueStateTracker):
         if count == 0:
             return []
         if cached is None or cached.count > count or self.events[cached.count - 1] is not cached.last:
-            if any(isinstance(event, ActiveLoop) for event in self.events):
-                return super().applied_events()
             applied: List[Event] = []
             new_events = itertools.islice(self.events, 0, None)
         else:
