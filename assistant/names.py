@@ -19,6 +19,10 @@ URGENT_INTENT = "report_urgent_symptom"
 # Asks how much of a medicine to give, or whether to give it: the helper never advises.
 MEDICINE_INTENT = "ask_medicine_dose"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
+# Asks about the article's topics something the article does not answer (how a treatment is
+# given, where, how often, other cancers, daily life...): said plainly, nearest topic offered.
+NOT_IN_SOURCE_INTENT = "not_in_source"
+NOT_IN_SOURCE_RESPONSE = "utter_not_in_source"
 FEEDBACK_INTENT = "feedback"
 # A message in a language other than English (assistant/nlu/language_classifier.py).
 OTHER_LANGUAGE_INTENT = "other_language"

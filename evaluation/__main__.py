@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Any, Dict, List, Sequence
 
+from evaluation import conversations
 from evaluation.outcome import cautioned, outcome
 from evaluation.report import render, summary
 from evaluation.scoring import Case, Scored, score
@@ -58,6 +59,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     report: Dict[str, Any] = {name: summary(scored) for name, scored in results.items()}
     print(render(results))
     args.json.parent.mkdir(parents=True, exist_ok=True)
+    conversation_sets = {
+        name: conversations.load_conversations(path)
+        for name, path in conversations.conversation_sets().items()
+    }
+    if conversation_sets:
+        played = conversations.run_conversations(args.model, conversation_sets)
+        for name, items in played.items():
+            print("\n" + conversations.render(name, items))
+            report[f"conversation: {name}"] = conversations.figures(items)
     args.json.write_text(json.dumps(report, indent=2), encoding="utf-8")
     print(f"\nwritten to {args.json}")
     return 0

@@ -16,7 +16,13 @@ console and the evaluation read it unchanged:
              "ranking": [{"intent_response_key": ..., "confidence": ...}, ...]}}
 
 Confidences are a softmax of the decision scores times `temperature` (5: the lowest log-loss
-in the same cross-validation), so they sum to 1 over the answers.
+in the same cross-validation), so they sum to 1 over the answers. The ranking lists every
+answer, so a follow-up can be answered in context (`assistant.faq_context`).
+
+**Two questions.** A second linear SVM, over the sentence vector alone, classifies each of the
+two questions `assistant.nlu.question_split` finds in a message. When they get two different
+answers, each with confidence of at least `part_confidence`, the parse data carries
+`faq_questions: ["faq/<first>", "faq/<second>"]` and the turn gives both answers.
 """
 
 from __future__ import annotations
@@ -38,11 +44,15 @@ from scipy.special import softmax
 from sklearn.preprocessing import normalize
 from sklearn.svm import LinearSVC
 
+from assistant.faq_context import FAQ_QUESTIONS_KEY
 from assistant.names import FAQ_INTENT
+from assistant.nlu.question_split import question_parts
+from assistant.nlu.sentence_featurizer import shared_encoder
 
 logger = logging.getLogger(__name__)
 SELECTOR_KEY = "response_selector"  # Rasa's RESPONSE_SELECTOR_PROPERTY_NAME
 MODEL_FILE = "faq_selector.skops"
+PART_MODEL_FILE = "faq_part_selector.skops"
 RESPONSES_FILE = "faq_responses.json"
 
 
@@ -59,6 +69,23 @@ def message_features(message: Message) -> csr_matrix:
     if dense is not None:
         parts.append(normalize(csr_matrix(dense.features, dtype=np.float64)))
     return hstack(parts).tocsr() if parts else csr_matrix((1, 0))
+
+
+def sentence_vector(message: Message) -> np.ndarray:
+    """The message's sentence vector, unit length (the part model's one feature)."""
+    dense = message.get_dense_features(attribute=TEXT)[1]
+    if dense is None:
+        raise ValueError("FaqSelector needs the sentence encoder's features")
+    return np.asarray(normalize(np.asarray(dense.features, dtype=np.float64).reshape(1, -1)))[0]
+
+
+def _load_trusted(path: Any) -> Any:
+    import skops.io as sio
+
+    untrusted = sio.get_untrusted_types(file=path)
+    if untrusted:
+        raise ValueError(f"untrusted types in {path.name}: {untrusted}")
+    return sio.load(path, trusted=[])
 
 
 def confidences(scores: np.ndarray, temperature: float) -> np.ndarray:
@@ -107,7 +134,8 @@ class FaqSelector(GraphComponent):
             "C": 1.0,
             "temperature": 5.0,
             "random_state": 42,
-            "ranking_length": 10,
+            "ranking_length": 100,
+            "part_confidence": 0.35,
         }
 
     @staticmethod
@@ -121,12 +149,14 @@ class FaqSelector(GraphComponent):
         resource: Resource,
         model: Optional[LinearSVC] = None,
         responses: Optional[Dict[str, List[Dict[str, Any]]]] = None,
+        part_model: Optional[LinearSVC] = None,
     ) -> None:
         self.config = {**self.get_default_config(), **config}
         self._storage = model_storage
         self._resource = resource
         self.model = model
         self.responses = responses or {}
+        self.part_model = part_model
 
     @classmethod
     def create(
@@ -156,6 +186,11 @@ class FaqSelector(GraphComponent):
         )
         model.fit(vstack([message_features(e) for e in examples]).tocsr(), labels)
         self.model = model
+        part_model = LinearSVC(
+            C=self.config["C"], class_weight="balanced", random_state=self.config["random_state"]
+        )
+        part_model.fit(np.vstack([sentence_vector(e) for e in examples]), labels)
+        self.part_model = part_model
         prefix = f"utter_{self.config['retrieval_intent']}/"
         self.responses = {k: list(v) for k, v in training_data.responses.items() if k.startswith(prefix)}
         self._persist()
@@ -166,6 +201,7 @@ class FaqSelector(GraphComponent):
 
         with self._storage.write_to(self._resource) as directory:
             sio.dump(self.model, directory / MODEL_FILE)
+            sio.dump(self.part_model, directory / PART_MODEL_FILE)
             (directory / RESPONSES_FILE).write_text(json.dumps(self.responses), encoding="utf-8")
 
     @classmethod
@@ -177,20 +213,16 @@ class FaqSelector(GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> FaqSelector:
-        import skops.io as sio
-
         try:
             with model_storage.read_from(resource) as directory:
-                path = directory / MODEL_FILE
-                untrusted = sio.get_untrusted_types(file=path)
-                if untrusted:
-                    raise ValueError(f"untrusted types in {path.name}: {untrusted}")
-                model = sio.load(path, trusted=[])
+                model, part_model = (
+                    _load_trusted(directory / name) for name in (MODEL_FILE, PART_MODEL_FILE)
+                )
                 responses = json.loads((directory / RESPONSES_FILE).read_text(encoding="utf-8"))
         except (ValueError, FileNotFoundError) as error:
             logger.warning("FaqSelector: no trained model (%s); FAQ answers are not selected.", error)
             return cls(config, model_storage, resource)
-        return cls(config, model_storage, resource, model, responses)
+        return cls(config, model_storage, resource, model, responses, part_model)
 
     def process(self, messages: List[Message]) -> List[Message]:
         if self.model is None:
@@ -201,7 +233,26 @@ class FaqSelector(GraphComponent):
             probabilities = confidences(scores, self.config["temperature"])
             output = selector_output(labels, probabilities, self.responses, self.config["ranking_length"])
             message.set(SELECTOR_KEY, output, add_to_output=True)
+            pair = self.two_questions(str(message.get(TEXT) or ""))
+            if pair:
+                message.set(FAQ_QUESTIONS_KEY, pair, add_to_output=True)
         return messages
+
+    def two_questions(self, text: str) -> Optional[List[str]]:
+        """["faq/<a>", "faq/<b>"] when the message's two questions get two confident answers."""
+        parts = question_parts(text)
+        if self.part_model is None or len(parts) != 2:
+            return None
+        vectors = normalize(shared_encoder().encode(parts))
+        labels = [str(label) for label in self.part_model.classes_]
+        found = []
+        for scores in self.part_model.decision_function(vectors):
+            probabilities = confidences(scores, self.config["temperature"])
+            best = int(np.argmax(probabilities))
+            if probabilities[best] < self.config["part_confidence"]:
+                return None
+            found.append(labels[best])
+        return found if found[0] != found[1] else None
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data

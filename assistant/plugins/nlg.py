@@ -15,6 +15,11 @@ It runs inside the Rasa server, so no reply depends on the action server:
   (`languages/safety_messages.yml`); none is sent for a language the file does not have,
   since `utter_other_language` says the same in English right after it.
 
+- the first of two FAQ answers in one turn (`assistant.faq_context`) leaves out its "To reach
+  them" line and its buttons, so the care-team line comes once, after the second;
+- `utter_not_in_source` offers the nearest topic the article does answer, labelled as
+  related, as a button.
+
 Everything else is Rasa's own templated generator (variations, conditions, buttons).
 """
 
@@ -28,6 +33,7 @@ from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
+from assistant.faq_context import FAQ_ACTION_PREFIX, answer_plan, last_topic, related_topic, related_topics
 from assistant.names import (
     CARE_TEAM_SLOT,
     CAUTION_MARKER,
@@ -36,6 +42,7 @@ from assistant.names import (
     EMERGENCY_SENTENCE,
     EMERGENCY_SLOT,
     LANGUAGE_KEY,
+    NOT_IN_SOURCE_RESPONSE,
     OTHER_LANGUAGE_SAFETY_RESPONSE,
     RED_FLAGS_KEY,
     TRIAGE_CAUTION,
@@ -48,6 +55,9 @@ from assistant.names import (
 )
 from assistant.safety_messages import SafetyMessages, load_safety_messages
 from assistant.settings import Settings, get_settings
+from assistant.topics import topic_title
+
+CONTACT_LINE = "To reach them, {contact}."
 
 
 def urgency_level(parse_data: Mapping[str, Any]) -> str:
@@ -111,6 +121,23 @@ def first_reply_of_turn(tracker: DialogueStateTracker) -> bool:
     return True
 
 
+def without_contact_line(response: Dict[str, Any], care_team_contact: str) -> Dict[str, Any]:
+    """The answer without its "To reach them" sentence and buttons (another answer follows)."""
+    text = str(response.get("text") or "").replace(CONTACT_LINE.format(contact=care_team_contact), " ")
+    return {**response, "text": " ".join(text.split()), "buttons": []}
+
+
+def with_related_topic(response: Dict[str, Any], key: Optional[str]) -> Dict[str, Any]:
+    """The "not in my source" reply with the nearest topic the source covers, as a button."""
+    if not key:
+        return response
+
+    title = topic_title(key)
+    text = f"{response.get('text') or ''} A related topic my source does cover: {title}".strip()
+    buttons = [{"title": f"Related: {title}", "payload": title}]
+    return {**response, "text": text, "buttons": buttons}
+
+
 class SettingsResponseGenerator(TemplatedNaturalLanguageGenerator):
     """Rasa's templated generator with `reply_slots` as the slot values."""
 
@@ -118,6 +145,7 @@ class SettingsResponseGenerator(TemplatedNaturalLanguageGenerator):
         self, endpoint_config: Optional[EndpointConfig] = None, domain: Optional[Domain] = None
     ) -> None:
         super().__init__((domain or Domain.empty()).responses)
+        self.related = related_topics(self.responses)
 
     async def generate(
         self,
@@ -133,6 +161,8 @@ class SettingsResponseGenerator(TemplatedNaturalLanguageGenerator):
             return {"text": text} if text else None
         slots = reply_slots(tracker.current_slot_values(), parse_data, settings)
         response = self.generate_from_slots(utter_action, slots, output_channel, **kwargs)
+        if response is not None:
+            response = self._in_context(response, utter_action, tracker, parse_data, settings)
         if (
             response is not None
             and utter_action not in (URGENT_RESPONSE, CAUTION_RESPONSE)
@@ -142,4 +172,21 @@ class SettingsResponseGenerator(TemplatedNaturalLanguageGenerator):
             caution = self.generate_from_slots(CAUTION_RESPONSE, slots, output_channel)
             if caution and caution.get("text"):
                 response = with_caution(response, str(caution["text"]), settings.emergency_number)
+        return response
+
+    def _in_context(
+        self,
+        response: Dict[str, Any],
+        utter_action: str,
+        tracker: DialogueStateTracker,
+        parse_data: Mapping[str, Any],
+        settings: Settings,
+    ) -> Dict[str, Any]:
+        context = last_topic(tracker.events)
+        if utter_action == NOT_IN_SOURCE_RESPONSE:
+            return with_related_topic(response, related_topic(parse_data, context))
+        if utter_action.startswith(FAQ_ACTION_PREFIX):
+            plan = answer_plan(parse_data, context, self.related)
+            if plan and len(plan) == 2 and utter_action == plan[0] and first_reply_of_turn(tracker):
+                return without_contact_line(response, settings.care_team_contact)
         return response

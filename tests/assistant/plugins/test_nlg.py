@@ -150,3 +150,39 @@ def test_a_language_without_a_message_gets_only_the_english_reply(domain):
     assert generate(domain, "utter_other_language_safety", [message]) is None
     english = generate(domain, "utter_other_language", [message])
     assert english is not None and "call 112 now" in english["text"] and "interpreter" in english["text"]
+
+
+def generated(domain: Domain, action: str, events: List[Any]) -> Dict:
+    tracker = DialogueStateTracker.from_events("parent", events, domain.slots)
+    result = asyncio.run(SettingsResponseGenerator(domain=domain).generate(action, tracker, "rest"))
+    assert result is not None
+    return result
+
+
+def test_the_first_of_two_answers_leaves_the_care_team_line_to_the_second(domain):
+    parse_data = {
+        "text": "what is crs and how long does it last",
+        "intent": {"name": "faq"},
+        "faq_questions": ["faq/what_is_crs", "faq/recovery_time"],
+    }
+    asked = UserUttered(parse_data["text"], parse_data["intent"], parse_data=parse_data)
+    first = generated(domain, "utter_faq/what_is_crs", [asked])
+    assert "To reach them" not in first["text"] and first["buttons"] == []
+    said = BotUttered(first["text"], metadata={"utter_action": "utter_faq/what_is_crs"})
+    second = generated(domain, "utter_faq/recovery_time", [asked, said])
+    assert second["text"].endswith("To reach them, call them at +1 555 0100.")
+    assert second["buttons"]
+
+
+def test_not_in_source_says_so_and_offers_the_conversations_topic(domain):
+    events = [
+        UserUttered("what is blinatumomab", {"name": "faq"}),
+        BotUttered("...", metadata={"utter_action": "utter_faq/blinatumomab"}),
+        UserUttered("how is it given?", {"name": "not_in_source"}, parse_data={"text": "how is it given?"}),
+    ]
+    result = generated(domain, "utter_not_in_source", events)
+    assert result["text"].startswith("My source article does not cover that")
+    assert "care team" in result["text"]
+    assert result["buttons"] == [
+        {"title": "Related: What is blinatumomab?", "payload": "What is blinatumomab?"}
+    ]

@@ -1,0 +1,290 @@
+"""What an FAQ turn answers, given the conversation so far: plain functions, no Rasa graph.
+
+Used by `assistant.policies.faq_context_policy.FaqContextPolicy` (which actions a turn
+runs) and `assistant.plugins.nlg` (how each reply is worded). Three decisions:
+
+- **Two questions.** When the NLU found two questions with two different answers
+  (`FAQ_QUESTIONS_KEY`, from `assistant.nlu.faq_selector`), the turn gives both, in the
+  order asked; the first answer leaves out its "To reach them" line and its buttons, so
+  the care-team line comes once, at the end.
+- **A follow-up.** A short message that leans on what came before ("and the lungs?",
+  "is that serious?", "why not?", "the other one") is answered in the context of the
+  topic the bot answered last: the FAQ selector's confidences for the message alone, plus
+  `CONTEXT_BOOST` for each topic related to the last one (the topics its answer offers as
+  buttons, the one related-topic map in the domain, and the other topics of its family in
+  `TOPIC_FAMILIES`: the body systems, the two therapies, the medicines, the care), the last
+  topic itself left out. A follow-up with no words of its own ("and the other one?", "why
+  not?") is answered from context whatever the intent classifier made of it. A follow-up that
+  names a new topic clearly keeps its own answer: the boost cannot outweigh it.
+- **Not in the source.** A question the article does not answer gets `utter_not_in_source`,
+  which offers the nearest topic it does answer: the topic of the conversation for a
+  follow-up, else the selector's best guess.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+
+from assistant.names import FALLBACK_INTENT, FAQ_INTENT, NOT_IN_SOURCE_INTENT, OUT_OF_SCOPE_INTENT
+from assistant.topics import TOPIC_TITLES
+
+FAQ_ACTION_PREFIX = f"utter_{FAQ_INTENT}/"
+# Parse-data key of the two questions of a message: ["faq/<key>", "faq/<key>"].
+FAQ_QUESTIONS_KEY = "faq_questions"
+# Added to the confidence of each topic related to the last one, for a follow-up.
+CONTEXT_BOOST = 0.3
+# A follow-up the intent classifier took for out of scope or did not understand is
+# answered from context only when its best topic, boosted, reaches this.
+CONTEXT_FLOOR = 0.4
+# Turns a message may refer back: the topic of the bot's answer before the latest message.
+FOLLOW_UP_MAX_WORDS = 14
+_STARTS = (
+    "and",
+    "but",
+    "so",
+    "also",
+    "then",
+    "or",
+    "what about",
+    "how about",
+    "why not",
+    "why dont",
+    "why don't",
+    "why wouldnt",
+    "why wouldn't",
+    "what if",
+    "ok so",
+    "okay so",
+    "same",
+)
+# Words that point back at something already said (never he/she: they name the child).
+_POINTERS = {
+    "it",
+    "its",
+    "it's",
+    "that",
+    "thats",
+    "that's",
+    "this",
+    "those",
+    "these",
+    "they",
+    "them",
+    "there",
+    "one",
+    "ones",
+    "other",
+    "same",
+    "first",
+    "second",
+    "last",
+    "either",
+    "both",
+}
+# ...and the linking words a follow-up may have beside them without naming anything.
+_LINKING = _POINTERS | {
+    "about",
+    "what",
+    "how",
+    "why",
+    "not",
+    "and",
+    "but",
+    "so",
+    "also",
+    "then",
+    "or",
+    "the",
+    "a",
+    "an",
+    "ok",
+    "okay",
+    "oh",
+    "if",
+    "do",
+    "does",
+    "is",
+    "are",
+    "was",
+    "you",
+    "said",
+    "mentioned",
+    "other's",
+}
+# Topics that are alternatives of each other: after one, "the other one" / "and the lungs?"
+# means another of the same family.
+TOPIC_FAMILIES: Tuple[Tuple[str, ...], ...] = (
+    ("symptoms_general", "symptoms_heart", "symptoms_brain", "symptoms_lungs", "symptoms_labs"),
+    ("blinatumomab", "car_t"),
+    ("il6_blockers", "steroids", "seizure_prevention"),
+    ("treatment_overview", "supportive_care", "icu", "monitoring_tests"),
+)
+_WORD = re.compile(r"[a-z']+")
+TOPIC_INTENTS = (FAQ_INTENT, NOT_IN_SOURCE_INTENT, OUT_OF_SCOPE_INTENT, FALLBACK_INTENT)
+
+
+def words(text: str) -> List[str]:
+    return _WORD.findall(text.lower().replace("\u2019", "'"))
+
+
+def is_follow_up(text: str) -> bool:
+    """A short message that starts like a continuation or points back at the last topic."""
+    tokens = words(text)
+    if not tokens or len(tokens) > FOLLOW_UP_MAX_WORDS:
+        return False
+    joined = " ".join(tokens)
+    if any(joined == start or joined.startswith(start + " ") for start in _STARTS):
+        return True
+    return any(token in _POINTERS for token in tokens)
+
+
+def has_own_words(text: str) -> bool:
+    """False for a follow-up made only of pointing and linking words ("and the other one?")."""
+    return any(token not in _LINKING for token in words(text))
+
+
+def topic_key(utter_action: Optional[str]) -> Optional[str]:
+    """`utter_faq/car_t` -> `car_t`; None for any other reply."""
+    if utter_action and utter_action.startswith(FAQ_ACTION_PREFIX):
+        return utter_action[len(FAQ_ACTION_PREFIX) :]
+    return None
+
+
+def last_topic(events: Sequence[Any]) -> Optional[str]:
+    """The topic of the FAQ answer the bot gave to the message before the latest one, if it
+    gave one (context lasts one turn at a time: a follow-up answered in context becomes the
+    new context). Read from the bot message's `utter_action`, else from the action name
+    (`utter_faq/<key>`, or `utter_faq` with the answer the selector chose for that message,
+    as in Rasa's conversation tests, which replay actions without their messages)."""
+    previous: List[Any] = []
+    users = 0
+    for event in reversed(events):
+        if getattr(event, "type_name", "") == "user":
+            users += 1
+            if users == 2:
+                previous.append(event)
+                break
+        elif users == 1:
+            previous.append(event)
+    asked = previous[-1] if previous and getattr(previous[-1], "type_name", "") == "user" else None
+    for event in previous:
+        kind = getattr(event, "type_name", "")
+        if kind == "bot":
+            key = topic_key((getattr(event, "metadata", None) or {}).get("utter_action"))
+        elif kind == "action":
+            name = getattr(event, "action_name", None)
+            key = topic_key(name)
+            if key is None and name == FAQ_ACTION_PREFIX[:-1] and asked is not None:
+                key = selected_topic(getattr(asked, "parse_data", None) or {})
+        else:
+            key = None
+        if key:
+            return key
+    return None
+
+
+def selected_topic(parse_data: Mapping[str, Any]) -> Optional[str]:
+    """The FAQ answer the selector chose for a message."""
+    selector = (parse_data.get("response_selector") or {}).get(FAQ_INTENT) or {}
+    chosen = (selector.get("response") or {}).get("intent_response_key") or _retrieval_intent(parse_data)
+    return str(chosen).split("/", 1)[-1] if chosen else None
+
+
+def _retrieval_intent(parse_data: Mapping[str, Any]) -> Optional[str]:
+    """`faq/<key>` from the intent itself (Rasa's conversation tests give it so, without the
+    selector's output)."""
+    return (parse_data.get("intent") or {}).get("full_retrieval_intent_name")
+
+
+def related_topics(responses: Mapping[str, Sequence[Mapping[str, Any]]]) -> Dict[str, Tuple[str, ...]]:
+    """Each topic's related topics: the payloads of its answer's buttons, read as topic keys."""
+    by_title = {title: key for key, title in TOPIC_TITLES.items()}
+    related: Dict[str, Tuple[str, ...]] = {}
+    for name, variations in responses.items():
+        key = topic_key(name)
+        if key is None:
+            continue
+        found = [other for family in TOPIC_FAMILIES if key in family for other in family if other != key]
+        for variation in variations:
+            for button in variation.get("buttons") or []:
+                other = by_title.get(str(button.get("payload", "")))
+                if other and other != key and other not in found:
+                    found.append(other)
+        related[key] = tuple(found)
+    return related
+
+
+def confidences(parse_data: Mapping[str, Any]) -> Dict[str, float]:
+    """The FAQ selector's confidence for each topic key (a missing one counts 0)."""
+    selector = (parse_data.get("response_selector") or {}).get(FAQ_INTENT) or {}
+    result: Dict[str, float] = {}
+    for entry in selector.get("ranking") or []:
+        key = str(entry.get("intent_response_key", "")).split("/", 1)[-1]
+        result[key] = float(entry.get("confidence") or 0.0)
+    given = _retrieval_intent(parse_data)
+    if not result and given:
+        result[given.split("/", 1)[-1]] = 1.0
+    return result
+
+
+def in_context(
+    scores: Mapping[str, float], context: str, related: Iterable[str], boost: float = CONTEXT_BOOST
+) -> Tuple[Optional[str], float]:
+    """The best topic other than `context` once the related ones are boosted, and its score
+    (on a tie, the first in `related`: the topic's family first, then its buttons)."""
+    near = list(related)
+    best: Optional[str] = None
+    best_score = -1.0
+    for key in [*near, *sorted(set(scores) - set(near))]:
+        if key == context:
+            continue
+        value = scores.get(key, 0.0) + (boost if key in near else 0.0)
+        if value > best_score:
+            best, best_score = key, value
+    return best, best_score
+
+
+def intent_of(parse_data: Mapping[str, Any]) -> str:
+    return str((parse_data.get("intent") or {}).get("name") or FALLBACK_INTENT)
+
+
+def two_questions(parse_data: Mapping[str, Any]) -> Optional[List[str]]:
+    keys = parse_data.get(FAQ_QUESTIONS_KEY)
+    if isinstance(keys, list) and len(keys) == 2 and keys[0] != keys[1]:
+        return [str(k).split("/", 1)[-1] for k in keys]
+    return None
+
+
+def answer_plan(
+    parse_data: Mapping[str, Any], context: Optional[str], related: Mapping[str, Sequence[str]]
+) -> Optional[List[str]]:
+    """The replies of this turn when context or two questions change them, else None (the
+    rules answer as for a first message). Never for a report or any other intent."""
+    intent = intent_of(parse_data)
+    if intent not in TOPIC_INTENTS:
+        return None
+    text = str(parse_data.get("text") or "")
+    follow_up = context is not None and is_follow_up(text)
+    if intent == FAQ_INTENT:
+        pair = two_questions(parse_data)
+        if pair and not follow_up:
+            return [FAQ_ACTION_PREFIX + key for key in pair]
+    if not follow_up or context is None:
+        return None
+    bare = not has_own_words(text)
+    if intent == NOT_IN_SOURCE_INTENT and not bare:
+        return None
+    best, score = in_context(confidences(parse_data), context, related.get(context, ()))
+    if best is None or (intent != FAQ_INTENT and not bare and score < CONTEXT_FLOOR):
+        return None
+    return [FAQ_ACTION_PREFIX + best]
+
+
+def related_topic(parse_data: Mapping[str, Any], context: Optional[str]) -> Optional[str]:
+    """The topic a "not in my source" reply offers: the conversation's, for a follow-up,
+    else the FAQ selector's best guess for the message."""
+    if context and is_follow_up(str(parse_data.get("text") or "")):
+        return context
+    scores = confidences(parse_data)
+    return max(scores, key=lambda k: scores[k]) if scores else None

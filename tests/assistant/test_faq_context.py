@@ -1,0 +1,158 @@
+"""Which FAQ answers a turn gives, from the parse data and the previous answer's topic."""
+
+from typing import Any, Dict, List, Optional
+
+import pytest
+from rasa.shared.core.events import BotUttered, UserUttered
+
+from assistant.faq_context import (
+    answer_plan,
+    has_own_words,
+    in_context,
+    is_follow_up,
+    last_topic,
+    related_topic,
+    related_topics,
+)
+
+RELATED = {
+    "symptoms_heart": ("supportive_care", "symptoms_lungs", "symptoms_brain"),
+    "blinatumomab": ("car_t", "when_does_crs_start"),
+    "steroids": ("il6_blockers", "immunosuppressant_tradeoffs"),
+}
+
+
+def parse(text: str, intent: str = "faq", ranking: Optional[Dict[str, float]] = None, **extra: Any) -> Dict:
+    entries = [{"intent_response_key": f"faq/{k}", "confidence": v} for k, v in (ranking or {}).items()]
+    return {
+        "text": text,
+        "intent": {"name": intent},
+        "response_selector": {"faq": {"ranking": entries}},
+        **extra,
+    }
+
+
+@pytest.mark.parametrize(
+    "text", ["and the lungs?", "is that dangerous", "why not?", "what about kymriah", "the other one"]
+)
+def test_short_messages_that_lean_on_the_last_answer_are_follow_ups(text):
+    assert is_follow_up(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["what is crs", "how long will my child be watched", "is she at risk", "", "x " * 20 + "it"]
+)
+def test_questions_that_stand_alone_are_not_follow_ups(text):
+    assert not is_follow_up(text)
+
+
+def test_a_follow_up_of_only_linking_words_has_no_words_of_its_own():
+    assert not has_own_words("and the other one?")
+    assert has_own_words("and the lungs?")
+
+
+def test_the_context_is_the_previous_turns_faq_answer_only():
+    earlier = [
+        UserUttered("what does crs do to the heart"),
+        BotUttered("...", metadata={"utter_action": "utter_faq/symptoms_heart"}),
+        UserUttered("and the lungs?"),
+    ]
+    assert last_topic(earlier) == "symptoms_heart"
+    assert last_topic(
+        [*earlier, BotUttered("...", metadata={"utter_action": "utter_faq/symptoms_lungs"})]
+    ) == ("symptoms_heart")
+    two_turns_ago = [*earlier[:2], UserUttered("thanks"), BotUttered("..."), UserUttered("and the lungs?")]
+    assert last_topic(two_turns_ago) is None
+    assert last_topic([UserUttered("hi")]) is None
+
+
+def test_the_related_ones_are_boosted_and_the_last_topic_left_out():
+    scores = {"symptoms_heart": 0.5, "what_is_crs": 0.3, "symptoms_lungs": 0.1}
+    assert in_context(scores, "symptoms_heart", ("symptoms_lungs",)) == ("symptoms_lungs", pytest.approx(0.4))
+
+
+def test_a_follow_up_is_answered_in_context():
+    ranking = {"symptoms_heart": 0.4, "what_is_crs": 0.25, "symptoms_lungs": 0.2}
+    assert answer_plan(parse("and the lungs?", ranking=ranking), "symptoms_heart", RELATED) == [
+        "utter_faq/symptoms_lungs"
+    ]
+
+
+def test_a_follow_up_naming_a_new_topic_clearly_keeps_its_own_answer():
+    ranking = {"causes": 0.8, "car_t": 0.05}
+    assert answer_plan(parse("and what causes it", ranking=ranking), "blinatumomab", RELATED) == [
+        "utter_faq/causes"
+    ]
+
+
+def test_a_bare_follow_up_is_answered_from_context_whatever_the_intent():
+    plan = answer_plan(parse("and the other one?", "not_in_source", {"source": 0.2}), "blinatumomab", RELATED)
+    assert plan == ["utter_faq/car_t"]
+
+
+def test_a_question_the_source_does_not_answer_stays_honest_in_a_follow_up():
+    ranking = {"blinatumomab": 0.6}
+    assert answer_plan(parse("how is it given?", "not_in_source", ranking), "blinatumomab", RELATED) is None
+
+
+def test_out_of_scope_follow_up_needs_a_likely_topic():
+    weak = {"symptoms_lungs": 0.05}
+    assert (
+        answer_plan(parse("and what about the weather", "out_of_scope", weak), "symptoms_heart", RELATED)
+        is None
+    )
+
+
+@pytest.mark.parametrize("intent", ["report_urgent_symptom", "greet", "feedback", "express_feelings"])
+def test_no_other_intent_is_ever_claimed(intent):
+    assert answer_plan(parse("and that?", intent, {"car_t": 0.9}), "blinatumomab", RELATED) is None
+
+
+def test_two_questions_get_two_answers_in_order():
+    data = parse(
+        "what is crs and how long does it last", faq_questions=["faq/what_is_crs", "faq/recovery_time"]
+    )
+    assert answer_plan(data, None, RELATED) == ["utter_faq/what_is_crs", "utter_faq/recovery_time"]
+
+
+def test_a_first_message_is_left_to_the_rules():
+    assert answer_plan(parse("what is crs", ranking={"what_is_crs": 0.9}), None, RELATED) is None
+
+
+def test_the_related_topic_offered_is_the_conversations_for_a_follow_up():
+    data = parse("how is it given?", "not_in_source", {"severity_grading": 0.3})
+    assert related_topic(data, "blinatumomab") == "blinatumomab"
+    assert related_topic(parse("how is blincyto given", "not_in_source", {"blinatumomab": 0.6}), None) == (
+        "blinatumomab"
+    )
+
+
+def test_related_topics_come_from_the_buttons_and_the_families():
+    responses: Dict[str, List[Dict[str, Any]]] = {
+        "utter_faq/symptoms_heart": [
+            {"text": "...", "buttons": [{"title": "x", "payload": "What is supportive care?"}]}
+        ],
+        "utter_greet": [{"text": "hi"}],
+    }
+    related = related_topics(responses)
+    assert list(related) == ["symptoms_heart"]
+    assert related["symptoms_heart"][:4] == (
+        "symptoms_general",
+        "symptoms_brain",
+        "symptoms_lungs",
+        "symptoms_labs",
+    )
+    assert related["symptoms_heart"][4:] == ("supportive_care",)
+
+
+def test_the_context_is_read_from_the_action_when_no_message_was_recorded():
+    from rasa.shared.core.events import ActionExecuted
+
+    selector = {"faq": {"response": {"intent_response_key": "faq/blinatumomab"}}}
+    asked = UserUttered("what is blinatumomab", parse_data={"response_selector": selector})
+    assert (
+        last_topic([asked, ActionExecuted("utter_faq"), UserUttered("and the other one?")]) == "blinatumomab"
+    )
+    assert (
+        last_topic([asked, ActionExecuted("utter_faq/car_t"), UserUttered("and the other one?")]) == "car_t"
+    )
