@@ -26,7 +26,13 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
-from assistant.names import FALLBACK_INTENT, FAQ_INTENT, NOT_IN_SOURCE_INTENT, OUT_OF_SCOPE_INTENT
+from assistant.names import (
+    FALLBACK_INTENT,
+    FAQ_INTENT,
+    NOT_IN_SOURCE_INTENT,
+    OUT_OF_SCOPE_INTENT,
+    SMALL_TALK_INTENTS,
+)
 from assistant.topics import TOPIC_TITLES
 
 FAQ_ACTION_PREFIX = f"utter_{FAQ_INTENT}/"
@@ -111,6 +117,18 @@ _LINKING = _POINTERS | {
     "said",
     "mentioned",
     "other's",
+    "tell",
+    "me",
+    "more",
+    "named",
+    "called",
+    "again",
+    "what's",
+    "whats",
+    "please",
+    "pls",
+    "can",
+    "of",
 }
 # Topics that are alternatives of each other: after one, "the other one" / "and the lungs?"
 # means another of the same family.
@@ -120,8 +138,22 @@ TOPIC_FAMILIES: Tuple[Tuple[str, ...], ...] = (
     ("il6_blockers", "steroids", "seizure_prevention"),
     ("treatment_overview", "supportive_care", "icu", "monitoring_tests"),
 )
+# The names by which an answer mentions another topic's therapy or medicine, for "the first
+# one" / "the second one": the topic mentioned at that place in the last answer.
+TOPIC_NAMES: Dict[str, Tuple[str, ...]] = {
+    "blinatumomab": ("blinatumomab", "blincyto"),
+    "car_t": ("tisagenlecleucel", "kymriah", "car t"),
+    "il6_blockers": ("tocilizumab", "siltuximab", "il-6"),
+    "steroids": ("steroid", "methylprednisolone", "dexamethasone"),
+    "seizure_prevention": ("levetiracetam", "keppra"),
+    "icu": ("intensive care",),
+}
+_ORDINALS = {"first": 0, "former": 0, "second": 1, "latter": -1, "last": -1}
 _WORD = re.compile(r"[a-z']+")
 TOPIC_INTENTS = (FAQ_INTENT, NOT_IN_SOURCE_INTENT, OUT_OF_SCOPE_INTENT, FALLBACK_INTENT)
+# A follow-up of only pointing words ("tell me more about the first one") may also have been
+# taken for small talk; never for a report, a medicine question, feelings or another language.
+BARE_FOLLOW_UP_INTENTS = (*TOPIC_INTENTS, *SMALL_TALK_INTENTS)
 
 
 def words(text: str) -> List[str]:
@@ -142,6 +174,37 @@ def is_follow_up(text: str) -> bool:
 def has_own_words(text: str) -> bool:
     """False for a follow-up made only of pointing and linking words ("and the other one?")."""
     return any(token not in _LINKING for token in words(text))
+
+
+def mentioned_topics(text: str) -> List[str]:
+    """The topics whose therapy or medicine `text` names, in the order it names them."""
+    lowered = text.lower()
+    first_at = {}
+    for key, names in TOPIC_NAMES.items():
+        places = [lowered.find(name) for name in names if name in lowered]
+        if places:
+            first_at[key] = min(places)
+    return sorted(first_at, key=lambda key: first_at[key])
+
+
+def excluded_topics(text: str) -> List[str]:
+    """Topics the message rules out by name: "not blincyto, the other one"."""
+    lowered = " ".join(words(text))
+    return [
+        key
+        for key, names in TOPIC_NAMES.items()
+        if any(f"not {name}" in lowered or f"not the {name}" in lowered for name in names)
+    ]
+
+
+def by_ordinal(text: str, last_answer: str) -> Optional[str]:
+    """The topic "the first one" / "the second one" points at in the last answer, if any."""
+    tokens = words(text)
+    mentioned = mentioned_topics(last_answer)
+    for token in tokens:
+        if token in _ORDINALS and len(mentioned) >= 2:
+            return mentioned[_ORDINALS[token]]
+    return None
 
 
 def topic_key(utter_action: Optional[str]) -> Optional[str]:
@@ -182,6 +245,21 @@ def last_topic(events: Sequence[Any]) -> Optional[str]:
         if key:
             return key
     return None
+
+
+def last_answer_text(events: Sequence[Any]) -> str:
+    """The text of the bot's messages to the message before the latest one."""
+    texts: List[str] = []
+    users = 0
+    for event in reversed(events):
+        kind = getattr(event, "type_name", "")
+        if kind == "user":
+            users += 1
+            if users == 2:
+                break
+        elif kind == "bot" and users == 1:
+            texts.append(str(getattr(event, "text", "") or ""))
+    return " ".join(reversed(texts))
 
 
 def selected_topic(parse_data: Mapping[str, Any]) -> Optional[str]:
@@ -235,7 +313,7 @@ def in_context(
     (on a tie, the first in `related`: the topic's family first, then its buttons)."""
     near = list(related)
     best: Optional[str] = None
-    best_score = -1.0
+    best_score = -0.5
     for key in [*near, *sorted(set(scores) - set(near))]:
         if key == context:
             continue
@@ -257,25 +335,35 @@ def two_questions(parse_data: Mapping[str, Any]) -> Optional[List[str]]:
 
 
 def answer_plan(
-    parse_data: Mapping[str, Any], context: Optional[str], related: Mapping[str, Sequence[str]]
+    parse_data: Mapping[str, Any],
+    context: Optional[str],
+    related: Mapping[str, Sequence[str]],
+    last_answer: str = "",
 ) -> Optional[List[str]]:
     """The replies of this turn when context or two questions change them, else None (the
-    rules answer as for a first message). Never for a report or any other intent."""
+    rules answer as for a first message). Never for a report, a medicine question, feelings
+    or another language."""
     intent = intent_of(parse_data)
-    if intent not in TOPIC_INTENTS:
-        return None
     text = str(parse_data.get("text") or "")
     follow_up = context is not None and is_follow_up(text)
+    bare = follow_up and not has_own_words(text)
+    if intent not in (BARE_FOLLOW_UP_INTENTS if bare else TOPIC_INTENTS):
+        return None
     if intent == FAQ_INTENT:
         pair = two_questions(parse_data)
         if pair and not follow_up:
             return [FAQ_ACTION_PREFIX + key for key in pair]
     if not follow_up or context is None:
         return None
-    bare = not has_own_words(text)
+    pointed = by_ordinal(text, last_answer)
+    if pointed and (bare or intent != NOT_IN_SOURCE_INTENT):
+        return [FAQ_ACTION_PREFIX + pointed]
     if intent == NOT_IN_SOURCE_INTENT and not bare:
         return None
-    best, score = in_context(confidences(parse_data), context, related.get(context, ()))
+    scores = confidences(parse_data)
+    for key in excluded_topics(text):
+        scores[key] = -1.0
+    best, score = in_context(scores, context, related.get(context, ()))
     if best is None or (intent != FAQ_INTENT and not bare and score < CONTEXT_FLOOR):
         return None
     return [FAQ_ACTION_PREFIX + best]

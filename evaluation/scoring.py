@@ -24,7 +24,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Set
 
-from assistant.names import FAQ_INTENT, MEDICINE_INTENT, OTHER_LANGUAGE_INTENT, URGENT_INTENT
+from assistant.names import (
+    FAQ_INTENT,
+    MEDICINE_INTENT,
+    NOT_IN_SOURCE_INTENT,
+    OTHER_LANGUAGE_INTENT,
+    URGENT_INTENT,
+)
 from assistant.topics import TOPIC_TITLES
 from evaluation.outcome import URGENT, topic_of
 
@@ -32,7 +38,12 @@ NOT_URGENT = "not_urgent_question"
 ENGLISH = "en"
 OUT_OF_SCOPE = "out_of_scope"
 SMALL_TALK = frozenset({"greet", "goodbye", "thank", "bot_challenge", "what_can_you_do"})
-EQUIVALENT: Dict[str, FrozenSet[str]] = {OUT_OF_SCOPE: frozenset({OUT_OF_SCOPE, MEDICINE_INTENT})}
+# Replies that meet the same rule: "says plainly that it can only answer from its source, and
+# points to the care team" (out of scope, a medicine question, a question the source lacks).
+EQUIVALENT: Dict[str, FrozenSet[str]] = {
+    OUT_OF_SCOPE: frozenset({OUT_OF_SCOPE, MEDICINE_INTENT, NOT_IN_SOURCE_INTENT}),
+    NOT_IN_SOURCE_INTENT: frozenset({NOT_IN_SOURCE_INTENT, OUT_OF_SCOPE}),
+}
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -46,7 +46,7 @@ from sklearn.svm import LinearSVC
 
 from assistant.faq_context import FAQ_QUESTIONS_KEY
 from assistant.names import FAQ_INTENT
-from assistant.nlu.question_split import question_parts
+from assistant.nlu.question_split import coordinated_parts, question_parts
 from assistant.nlu.sentence_featurizer import shared_encoder
 
 logger = logging.getLogger(__name__)
@@ -136,6 +136,7 @@ class FaqSelector(GraphComponent):
             "random_state": 42,
             "ranking_length": 100,
             "part_confidence": 0.35,
+            "coordinated_confidence": 0.5,
         }
 
     @staticmethod
@@ -233,14 +234,26 @@ class FaqSelector(GraphComponent):
             probabilities = confidences(scores, self.config["temperature"])
             output = selector_output(labels, probabilities, self.responses, self.config["ranking_length"])
             message.set(SELECTOR_KEY, output, add_to_output=True)
-            pair = self.two_questions(str(message.get(TEXT) or ""))
+            pair = self.two_questions(
+                str(message.get(TEXT) or ""),
+                [e["intent_response_key"] for e in output[FAQ_INTENT]["ranking"][:3]],
+            )
             if pair:
                 message.set(FAQ_QUESTIONS_KEY, pair, add_to_output=True)
         return messages
 
-    def two_questions(self, text: str) -> Optional[List[str]]:
-        """["faq/<a>", "faq/<b>"] when the message's two questions get two confident answers."""
+    def two_questions(self, text: str, best: Sequence[str]) -> Optional[List[str]]:
+        """["faq/<a>", "faq/<b>"] when the message's two questions get two confident answers;
+        for two things joined in one question, only when both are among the message's `best`."""
+        if self.part_model is None:
+            return None
         parts = question_parts(text)
+        if len(parts) == 2:
+            return self._two_answers(parts)
+        found = self._two_answers(coordinated_parts(text), self.config["coordinated_confidence"])
+        return found if found and all(key in best for key in found) else None
+
+    def _two_answers(self, parts: List[str], floor: Optional[float] = None) -> Optional[List[str]]:
         if self.part_model is None or len(parts) != 2:
             return None
         vectors = normalize(shared_encoder().encode(parts))
@@ -249,7 +262,7 @@ class FaqSelector(GraphComponent):
         for scores in self.part_model.decision_function(vectors):
             probabilities = confidences(scores, self.config["temperature"])
             best = int(np.argmax(probabilities))
-            if probabilities[best] < self.config["part_confidence"]:
+            if probabilities[best] < (floor or self.config["part_confidence"]):
                 return None
             found.append(labels[best])
         return found if found[0] != found[1] else None

@@ -18,8 +18,12 @@ from typing import List
 
 QUESTION_WORDS = (
     "what|whats|what's|wat|how|hw|when|why|which|who|where|will|would|does|do|did|is|are|r|can|could"
-    "|should|has|have|was|were"
+    "|should|has|have|was|were|whether"
 )
+_ASKING = re.compile(
+    r"\b(?:what|how|when|why|which|who|where|whether|tell me|explain|know|learn|understand)\b"
+)
+_AND = re.compile(r"\s+(?:and|n|&|vs\.?|versus|or)\s+")
 _SENTENCE_END = re.compile(r"(?<=[?!.;])\s+")
 _JOIN = re.compile(
     rf"(?:,\s*|\s+)(?:and|also|plus|n|&|and also)\s+(?=(?:{QUESTION_WORDS})\b)|,\s+(?=(?:{QUESTION_WORDS})\b)"
@@ -39,6 +43,29 @@ def _long_enough(part: str) -> bool:
     return len(re.findall(r"\w+", part)) >= MIN_WORDS
 
 
+def asking_sentence(sentences: List[str]) -> str:
+    """Without a question, the last sentence that asks indirectly ("I'd like to know what X is
+    and how long it lasts"; "We would be grateful to learn whether ...")."""
+    for sentence in reversed(sentences):
+        if _ASKING.search(sentence.lower()):
+            return sentence
+    return sentences[-1]
+
+
+def coordinated_parts(text: str) -> List[str]:
+    """One question about two things joined by "and" ("How can CRS affect the kidneys and the
+    nerves?"): the two sides, for the selector to check against the whole message's answers."""
+    sentences = [s.strip() for s in _SENTENCE_END.split(text.strip()) if s.strip()]
+    if not sentences:
+        return []
+    questions = [s for s in sentences if is_question(s)]
+    candidate = questions[-1] if questions else asking_sentence(sentences)
+    pieces = _AND.split(candidate, maxsplit=1)
+    if len(pieces) == 2 and all(re.search(r"\w", p) for p in pieces):
+        return [p.strip(" ,") for p in pieces]
+    return []
+
+
 def question_parts(text: str) -> List[str]:
     """The first two questions of the message, or [] when it asks one thing (or none)."""
     sentences = [s.strip() for s in _SENTENCE_END.split(text.strip()) if s.strip()]
@@ -47,9 +74,13 @@ def question_parts(text: str) -> List[str]:
         return questions[:2]
     if len(questions) > 1 or not sentences:
         return []
-    # One question, or an indirect one ("I'd like to know what X is and how long it lasts").
-    candidate = questions[0] if questions else sentences[-1]
+    candidate = questions[0] if questions else asking_sentence(sentences)
     pieces = [p.strip(" ,") for p in _JOIN.split(candidate) if p.strip(" ,")]
-    if len(pieces) >= 2 and all(_long_enough(p) for p in pieces[:2]):
+    if len(pieces) >= 2 and all(_long_enough(p) for p in pieces[:2]) and _asks(pieces[0]):
         return pieces[:2]
     return []
+
+
+def _asks(part: str) -> bool:
+    """A clause that asks something (not a condition such as "if it gets worse")."""
+    return is_question(part) or bool(_ASKING.search(part.lower()))

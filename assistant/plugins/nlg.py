@@ -33,7 +33,14 @@ from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from assistant.faq_context import FAQ_ACTION_PREFIX, answer_plan, last_topic, related_topic, related_topics
+from assistant.faq_context import (
+    FAQ_ACTION_PREFIX,
+    answer_plan,
+    last_answer_text,
+    last_topic,
+    related_topic,
+    related_topics,
+)
 from assistant.names import (
     CARE_TEAM_SLOT,
     CAUTION_MARKER,
@@ -186,7 +193,7 @@ class SettingsResponseGenerator(TemplatedNaturalLanguageGenerator):
         if utter_action == NOT_IN_SOURCE_RESPONSE:
             return with_related_topic(response, related_topic(parse_data, context))
         if utter_action.startswith(FAQ_ACTION_PREFIX):
-            plan = answer_plan(parse_data, context, self.related)
+            plan = answer_plan(parse_data, context, self.related, last_answer_text(tracker.events))
             if plan and len(plan) == 2 and utter_action == plan[0] and first_reply_of_turn(tracker):
                 return without_contact_line(response, settings.care_team_contact)
         return response

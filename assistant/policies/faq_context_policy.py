@@ -22,7 +22,7 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from assistant.faq_context import answer_plan, last_topic, related_topics
+from assistant.faq_context import answer_plan, last_answer_text, last_topic, related_topics
 
 # Rasa's RulePolicy has priority 6: on a tie at confidence 1.0 this policy wins.
 DEFAULT_PRIORITY = 7
@@ -72,7 +72,10 @@ class FaqContextPolicy(Policy):
         message = tracker.latest_message
         if message is None or tracker.active_loop_name:
             return self._prediction(probabilities)
-        plan = answer_plan(message.parse_data, last_topic(tracker.events), self._related_map(domain))
+        events = tracker.events
+        plan = answer_plan(
+            message.parse_data, last_topic(events), self._related_map(domain), last_answer_text(events)
+        )
         if plan is None:
             return self._prediction(probabilities)
         done = replies_this_turn(tracker)

@@ -103,9 +103,24 @@ def test_out_of_scope_follow_up_needs_a_likely_topic():
     )
 
 
-@pytest.mark.parametrize("intent", ["report_urgent_symptom", "greet", "feedback", "express_feelings"])
-def test_no_other_intent_is_ever_claimed(intent):
+@pytest.mark.parametrize(
+    "intent", ["report_urgent_symptom", "ask_medicine_dose", "feedback", "express_feelings", "other_language"]
+)
+def test_a_report_a_medicine_question_or_feelings_are_never_claimed(intent):
     assert answer_plan(parse("and that?", intent, {"car_t": 0.9}), "blinatumomab", RELATED) is None
+
+
+def test_small_talk_is_claimed_only_for_a_bare_follow_up():
+    assert answer_plan(parse("thanks, that helps", "thank", {"car_t": 0.9}), "blinatumomab", RELATED) is None
+    assert answer_plan(parse("tell me more about the other one", "thank"), "blinatumomab", RELATED) == [
+        "utter_faq/car_t"
+    ]
+
+
+def test_the_first_one_is_the_first_named_in_the_last_answer():
+    answer = "Most often blinatumomab (Blincyto) and tisagenlecleucel (Kymriah), a CAR T-cell therapy."
+    plan = answer_plan(parse("tell me more about the second one", "faq"), "which_therapies", RELATED, answer)
+    assert plan == ["utter_faq/car_t"]
 
 
 def test_two_questions_get_two_answers_in_order():

@@ -21,6 +21,7 @@ from tests.helpers import ROOT
 # are one example, "his temp is 39.5" and "her temp is 38.1" are not.
 MAX_NORMALISED_DISTANCE = 0.2
 EVALUATION = sorted((ROOT / "tests" / "data" / "triage").glob("*.yml"))
+CONVERSATIONS = sorted((ROOT / "tests" / "data" / "conversation").glob("*.yml"))
 
 
 def normalise(text: str) -> str:
@@ -56,3 +57,16 @@ def test_no_evaluation_message_is_a_near_copy_of_a_training_example():
     assert EVALUATION, "no triage evaluation sets in tests/data/triage"
     evaluation = [case.text for path in EVALUATION for case in load_cases(path)]
     assert near_duplicates(evaluation, training_texts()) == []
+
+
+def test_no_measured_conversation_message_is_a_near_copy_of_a_training_example():
+    """The measured turns: every follow-up, every single message. A conversation's first turn
+    only sets the context and is not counted in the figures, so it may be a common question."""
+    from evaluation.conversations import load_conversations
+
+    assert CONVERSATIONS, "no conversation sets in tests/data/conversation"
+    conversations = [c for path in CONVERSATIONS for c in load_conversations(path)]
+    texts = [turn.text for c in conversations for turn in (c.turns[1:] if len(c.turns) > 1 else c.turns)]
+    assert len([c for c in conversations if len(c.turns) > 1]) >= 60
+    assert len(texts) >= 60 + 40 + 60
+    assert near_duplicates(texts, training_texts()) == []

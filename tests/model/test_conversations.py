@@ -85,3 +85,28 @@ def test_two_misunderstandings_in_a_row_end_the_fallback_politely(live_bot):
     assert "care team" in reply["text"]
     [answer] = send(live_bot, sender, "what are cytokines")
     assert answer["text"].startswith("Cytokines are small proteins.")
+
+
+def test_two_questions_get_two_answers_with_the_care_team_line_once(live_bot):
+    replies = [m for m in send(live_bot, f"conv-{uuid.uuid4().hex}", "what is crs and how long does it last")]
+    assert [r["text"].split(".")[0] for r in replies] == [
+        "CRS stands for cytokine release syndrome",
+        "Children who get signs of CRS usually start to improve within 1 to 2 weeks",
+    ]
+    assert "To reach them" not in replies[0]["text"] and "To reach them" in replies[1]["text"]
+    assert not replies[0].get("buttons") and replies[1]["buttons"]
+
+
+def test_a_follow_up_is_answered_in_the_last_answers_context(live_bot):
+    sender = f"conv-{uuid.uuid4().hex}"
+    [first] = send(live_bot, sender, "what is blinatumomab")
+    assert first["text"].startswith("Blinatumomab")
+    [other] = send(live_bot, sender, "and the other one?")
+    assert "CAR T" in other["text"] and "care team" in other["text"]
+
+
+def test_a_question_the_article_does_not_answer_is_told_so_with_a_related_topic(live_bot):
+    [reply] = send(live_bot, f"conv-{uuid.uuid4().hex}", "is kymriah given through an iv like chemo")
+    assert reply["text"].startswith("My source article does not cover that")
+    assert "care team" in reply["text"]
+    assert reply["buttons"][0]["title"].startswith("Related: ")
