@@ -148,6 +148,8 @@ TOPIC_NAMES: Dict[str, Tuple[str, ...]] = {
     "seizure_prevention": ("levetiracetam", "keppra"),
     "icu": ("intensive care",),
 }
+# Topics whose answer names two medicines: "the other one, not tocilizumab" is still the topic.
+TWO_MEDICINE_TOPICS = ("il6_blockers", "steroids")
 _ORDINALS = {"first": 0, "former": 0, "second": 1, "latter": -1, "last": -1}
 _WORD = re.compile(r"[a-z']+")
 TOPIC_INTENTS = (FAQ_INTENT, NOT_IN_SOURCE_INTENT, OUT_OF_SCOPE_INTENT, FALLBACK_INTENT)
@@ -361,7 +363,10 @@ def answer_plan(
     if intent == NOT_IN_SOURCE_INTENT and not bare:
         return None
     scores = confidences(parse_data)
-    for key in excluded_topics(text):
+    excluded = excluded_topics(text)
+    if context in excluded and context in TWO_MEDICINE_TOPICS:
+        return [FAQ_ACTION_PREFIX + context]  # "the other one, not tocilizumab": the topic's other medicine
+    for key in excluded:
         scores[key] = -1.0
     best, score = in_context(scores, context, related.get(context, ()))
     if best is None or (intent != FAQ_INTENT and not bare and score < CONTEXT_FLOOR):

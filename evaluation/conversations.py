@@ -7,7 +7,8 @@ Three formats under `tests/data/conversation/`, told apart by their keys:
   answers are exactly those two, in that order (or one of the `also` pairs);
 - `cases:` whose `expect` is one label (questions just outside the article, with inside
   controls): right for `not_in_source` when the reply says the source does not cover it
-  (`utter_not_in_source`, or the general `utter_out_of_scope`); else as a follow-up turn.
+  (`utter_not_in_source`, the general `utter_out_of_scope`, or the medicine-question
+  reply); else as a follow-up turn.
 Every turn's replies must also name the care team: a turn without it is wrong whatever it
 answered.
 """
@@ -29,7 +30,7 @@ from evaluation.report import wilson
 
 ROOT = Path(__file__).resolve().parent.parent
 CONVERSATION_SETS = ROOT / "tests" / "data" / "conversation"
-HONEST = (NOT_IN_SOURCE_RESPONSE, "utter_out_of_scope")
+HONEST = (NOT_IN_SOURCE_RESPONSE, "utter_out_of_scope", "utter_medicine_dose")
 
 
 @dataclass(frozen=True)

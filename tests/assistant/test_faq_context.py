@@ -171,3 +171,10 @@ def test_the_context_is_read_from_the_action_when_no_message_was_recorded():
     assert (
         last_topic([asked, ActionExecuted("utter_faq/car_t"), UserUttered("and the other one?")]) == "car_t"
     )
+
+
+def test_the_other_medicine_of_the_same_topic_is_that_topic():
+    data = parse("the other one, not tocilizumab, what was it called", "faq", {"steroids": 0.5})
+    assert answer_plan(data, "il6_blockers", RELATED) == ["utter_faq/il6_blockers"]
+    data = parse("not blincyto, the other one. what is it", "faq", {"blinatumomab": 0.9})
+    assert answer_plan(data, "blinatumomab", RELATED) == ["utter_faq/car_t"]
