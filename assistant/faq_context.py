@@ -31,6 +31,9 @@ from assistant.names import (
     FAQ_INTENT,
     NOT_IN_SOURCE_INTENT,
     OUT_OF_SCOPE_INTENT,
+    SCOPE_ASKS_BEYOND,
+    SCOPE_KEY,
+    SCOPE_RESCOPED_FROM,
     SMALL_TALK_INTENTS,
 )
 from assistant.topics import TOPIC_TITLES
@@ -150,12 +153,24 @@ TOPIC_NAMES: Dict[str, Tuple[str, ...]] = {
 }
 # Topics whose answer names two medicines: "the other one, not tocilizumab" is still the topic.
 TWO_MEDICINE_TOPICS = ("il6_blockers", "steroids")
+# The two therapies, and the two kinds of medicine that calm the immune response: after one,
+# "the other one" / "the other drug" / "the remaining one" is the other.
+OTHER_OF = {
+    "car_t": "blinatumomab",
+    "blinatumomab": "car_t",
+    "il6_blockers": "steroids",
+    "steroids": "il6_blockers",
+}
+_OTHER_WORDS = frozenset({"other", "remaining"})
+_NAME_PREFIX = 5  # letters of a medicine's name that name it in a follow-up
 _ORDINALS = {"first": 0, "former": 0, "second": 1, "latter": -1, "last": -1}
 _WORD = re.compile(r"[a-z']+")
 TOPIC_INTENTS = (FAQ_INTENT, NOT_IN_SOURCE_INTENT, OUT_OF_SCOPE_INTENT, FALLBACK_INTENT)
-# A follow-up of only pointing words ("tell me more about the first one") may also have been
-# taken for small talk; never for a report, a medicine question, feelings or another language.
-BARE_FOLLOW_UP_INTENTS = (*TOPIC_INTENTS, *SMALL_TALK_INTENTS)
+# A follow-up may also have been taken for small talk: claimed when it has no words of its own
+# ("and the other one?") or points at a topic by an ordinal, part of a name or "the other"
+# ("whats the first one u said"); never for a report, a medicine question, feelings or another
+# language.
+FOLLOW_UP_INTENTS = (*TOPIC_INTENTS, *SMALL_TALK_INTENTS)
 
 
 def words(text: str) -> List[str]:
@@ -187,6 +202,18 @@ def mentioned_topics(text: str) -> List[str]:
         if places:
             first_at[key] = min(places)
     return sorted(first_at, key=lambda key: first_at[key])
+
+
+def half_named_topics(text: str) -> List[str]:
+    """Topics a message names by only the first five letters or more of a medicine or therapy
+    name ("methyl something", "the dexa one"), in the order of TOPIC_NAMES. A name in full is
+    left to the classifiers: "why not start on steroids" asks about the trade-offs."""
+    tokens = [t for t in words(text) if len(t) >= _NAME_PREFIX]
+    return [
+        key
+        for key, names in TOPIC_NAMES.items()
+        if any(name.startswith(t) and name != t for t in tokens for name in names if " " not in name)
+    ]
 
 
 def excluded_topics(text: str) -> List[str]:
@@ -325,8 +352,16 @@ def in_context(
     return best, best_score
 
 
-def intent_of(parse_data: Mapping[str, Any]) -> str:
-    return str((parse_data.get("intent") or {}).get("name") or FALLBACK_INTENT)
+def intent_of(parse_data: Mapping[str, Any], follow_up: bool = False) -> str:
+    """The message's intent; a follow-up is `not_in_source` only when the intent classifier
+    and the scope check (`assistant.nlu.scope_classifier`) both say so, else `faq`."""
+    intent = str((parse_data.get("intent") or {}).get("name") or FALLBACK_INTENT)
+    scope = parse_data.get(SCOPE_KEY)
+    if follow_up and intent == NOT_IN_SOURCE_INTENT and isinstance(scope, Mapping):
+        rescoped = scope.get(SCOPE_RESCOPED_FROM) == FAQ_INTENT
+        if rescoped or not scope.get(SCOPE_ASKS_BEYOND):
+            return FAQ_INTENT
+    return intent
 
 
 def two_questions(parse_data: Mapping[str, Any]) -> Optional[List[str]]:
@@ -345,11 +380,11 @@ def answer_plan(
     """The replies of this turn when context or two questions change them, else None (the
     rules answer as for a first message). Never for a report, a medicine question, feelings
     or another language."""
-    intent = intent_of(parse_data)
     text = str(parse_data.get("text") or "")
     follow_up = context is not None and is_follow_up(text)
+    intent = intent_of(parse_data, follow_up)
     bare = follow_up and not has_own_words(text)
-    if intent not in (BARE_FOLLOW_UP_INTENTS if bare else TOPIC_INTENTS):
+    if intent not in (FOLLOW_UP_INTENTS if follow_up else TOPIC_INTENTS):
         return None
     if intent == FAQ_INTENT:
         pair = two_questions(parse_data)
@@ -368,8 +403,15 @@ def answer_plan(
         return [FAQ_ACTION_PREFIX + context]  # "the other one, not tocilizumab": the topic's other medicine
     for key in excluded:
         scores[key] = -1.0
+    named = [key for key in half_named_topics(text) if key not in excluded]
+    if len(named) == 1:
+        return [FAQ_ACTION_PREFIX + named[0]]  # "and the other one u said, methyl something"
+    if context in OTHER_OF and _OTHER_WORDS & set(words(text)) and not mentioned_topics(text):
+        return [FAQ_ACTION_PREFIX + OTHER_OF[context]]  # "the other drug that causes crs"
     best, score = in_context(scores, context, related.get(context, ()))
-    if best is None or (intent != FAQ_INTENT and not bare and score < CONTEXT_FLOOR):
+    if best is None or (intent in SMALL_TALK_INTENTS and not bare):
+        return None  # "thanks, that helps": small talk unless it points at a topic (above)
+    if intent != FAQ_INTENT and not bare and score < CONTEXT_FLOOR:
         return None
     return [FAQ_ACTION_PREFIX + best]
 

@@ -23,6 +23,12 @@ OUT_OF_SCOPE_INTENT = "out_of_scope"
 # given, where, how often, other cancers, daily life...): said plainly, nearest topic offered.
 NOT_IN_SOURCE_INTENT = "not_in_source"
 NOT_IN_SOURCE_RESPONSE = "utter_not_in_source"
+# Parse-data key of the scope check (assistant/nlu/scope_classifier.py): {"beyond": P,
+# "asks_beyond": P >= its threshold, and "rescoped_from": "faq" when it turned a faq intent
+# into not_in_source}.
+SCOPE_KEY = "scope"
+SCOPE_ASKS_BEYOND = "asks_beyond"
+SCOPE_RESCOPED_FROM = "rescoped_from"
 FEEDBACK_INTENT = "feedback"
 # A message in a language other than English (assistant/nlu/language_classifier.py).
 OTHER_LANGUAGE_INTENT = "other_language"

@@ -34,4 +34,3 @@ def make_tracker(
 @pytest.fixture
 def dispatcher() -> CollectingDispatcher:
     return CollectingDispatcher()
-

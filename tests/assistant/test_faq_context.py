@@ -7,6 +7,7 @@ from rasa.shared.core.events import BotUttered, UserUttered
 
 from assistant.faq_context import (
     answer_plan,
+    half_named_topics,
     has_own_words,
     in_context,
     is_follow_up,
@@ -110,11 +111,14 @@ def test_a_report_a_medicine_question_or_feelings_are_never_claimed(intent):
     assert answer_plan(parse("and that?", intent, {"car_t": 0.9}), "blinatumomab", RELATED) is None
 
 
-def test_small_talk_is_claimed_only_for_a_bare_follow_up():
+def test_small_talk_is_claimed_only_for_a_follow_up_that_points_at_a_topic():
     assert answer_plan(parse("thanks, that helps", "thank", {"car_t": 0.9}), "blinatumomab", RELATED) is None
     assert answer_plan(parse("tell me more about the other one", "thank"), "blinatumomab", RELATED) == [
         "utter_faq/car_t"
     ]
+    answer = "Most often blinatumomab (Blincyto) and tisagenlecleucel (Kymriah)."
+    data = parse("whats the first one u said, blina something", "greet", {"source": 0.5})
+    assert answer_plan(data, "which_therapies", RELATED, answer) == ["utter_faq/blinatumomab"]
 
 
 def test_the_first_one_is_the_first_named_in_the_last_answer():
@@ -178,3 +182,65 @@ def test_the_other_medicine_of_the_same_topic_is_that_topic():
     assert answer_plan(data, "il6_blockers", RELATED) == ["utter_faq/il6_blockers"]
     data = parse("not blincyto, the other one. what is it", "faq", {"blinatumomab": 0.9})
     assert answer_plan(data, "blinatumomab", RELATED) == ["utter_faq/car_t"]
+
+
+def test_a_follow_up_is_beyond_the_source_only_when_both_models_say_so():
+    ranking = {"symptoms_lungs": 0.3, "symptoms_heart": 0.3}
+    rescoped = {"beyond": 0.8, "asks_beyond": True, "rescoped_from": "faq"}
+    plan = answer_plan(
+        parse("and in the heart?", "not_in_source", ranking, scope=rescoped), "symptoms_lungs", RELATED
+    )
+    assert plan == ["utter_faq/symptoms_heart"]
+    unsure = {"beyond": 0.4, "asks_beyond": False}
+    plan = answer_plan(
+        parse("and in the heart?", "not_in_source", ranking, scope=unsure), "symptoms_lungs", RELATED
+    )
+    assert plan == ["utter_faq/symptoms_heart"]
+    both = {"beyond": 0.9, "asks_beyond": True}
+    assert (
+        answer_plan(
+            parse("how is it given?", "not_in_source", ranking, scope=both), "symptoms_lungs", RELATED
+        )
+        is None
+    )
+    first = parse("what does crs do to the heart", "not_in_source", ranking, scope=unsure)
+    assert answer_plan(first, None, RELATED) is None
+
+
+@pytest.mark.parametrize(
+    "text, named",
+    [
+        ("and the other one u said, methyl something", ["steroids"]),
+        ("what about the dexameth one", ["steroids"]),
+        ("why not start them on steroids", []),
+        ("is blincyto like that", []),
+        ("and the lungs?", []),
+        ("the other one, the level one", []),
+        ("toci?", []),
+    ],
+)
+def test_a_medicine_is_half_named_by_five_letters_or_more_of_its_name(text, named):
+    assert half_named_topics(text) == named
+
+
+def test_a_half_remembered_name_in_a_follow_up_is_its_topic():
+    data = parse("and the other one u said, methyl something", "nlu_fallback", {"seizure_prevention": 0.3})
+    assert answer_plan(data, "steroids", RELATED) == ["utter_faq/steroids"]
+
+
+@pytest.mark.parametrize(
+    "text, context, answer",
+    [
+        ("The other drug that causes CRS in kids. What's that one.", "car_t", "blinatumomab"),
+        ("and the remaining one, then?", "blinatumomab", "car_t"),
+        ("whats the other type of med, the broader one", "il6_blockers", "steroids"),
+    ],
+)
+def test_the_other_one_after_a_therapy_or_medicine_is_its_pair(text, context, answer):
+    data = parse(text, "faq", {"which_therapies": 0.9, "what_are_cytokines": 0.05})
+    assert answer_plan(data, context, RELATED) == [f"utter_faq/{answer}"]
+
+
+def test_the_other_one_that_names_a_topic_is_left_to_the_classifiers():
+    data = parse("is the other one like kymriah", "faq", {"car_t": 0.9})
+    assert answer_plan(data, "steroids", RELATED) == ["utter_faq/car_t"]
