@@ -1,11 +1,32 @@
 # Two commands for a newcomer: `make run` and `make test`. Everything else is a helper.
-.PHONY: run test setup train evaluate actions shell lint bench scale corrections console-bench
+# `make` alone lists the targets.
+.DEFAULT_GOAL := help
+.PHONY: help run test check unit setup train evaluate actions shell lint bench scale corrections console-bench
+
+# The code each environment lints and type-checks (one list, used by `check` and scripts/test.sh).
+RASA_CODE := actions assistant evaluation curation launcher bench
+WEB_CODE := web
+
+help:    ## this list
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2; next} \
+	  /^ +## / {sub(/^ +## /, ""); printf "  %-19s %s\n", "", $$0}' $(MAKEFILE_LIST)
 
 run:     ## install what is missing, train if data changed, start everything
 	scripts/run.sh
 
-test:    ## the whole suite, as CI runs it
+test:    ## the whole suite, as CI runs it (~25 min: setup, audit, check, unit, train, model, scale, web)
 	scripts/test.sh
+
+check:   ## lint (ruff) and types (mypy) on both environments' code
+	.venv/bin/ruff check $(RASA_CODE) tests --exclude tests/web
+	.venv-web/bin/ruff check $(WEB_CODE) tests/web
+	.venv-web/bin/mypy --python-executable .venv/bin/python --python-version 3.10 $(RASA_CODE)
+	.venv-web/bin/mypy $(WEB_CODE)
+
+UNIT_TESTS := tests/contract tests/assistant tests/actions tests/evaluation tests/launcher tests/curation tests/bench
+UNIT_MARK ?= not slow
+unit:    ## contract and unit tests, no training, root or browser, in under a minute (UNIT_MARK= for the slow ones too)
+	.venv/bin/python -m pytest -q -m "$(UNIT_MARK)" $(UNIT_TESTS)
 
 setup:   ## virtualenvs, packages, the spaCy pipeline, Chromium
 	scripts/setup.sh && scripts/setup_web.sh
@@ -40,8 +61,4 @@ console-bench: ## the staff console with 10k/50k/100k seeded conversations on SQ
 	  --database-url $${CRS_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432}/postgres \
 	  $(if $(SIZES),--sizes $(SIZES))
 
-lint:    ## ruff and mypy on both environments' code
-	.venv/bin/ruff check actions assistant evaluation curation launcher bench tests --exclude tests/web
-	.venv-web/bin/ruff check web tests/web
-	.venv-web/bin/mypy --python-executable .venv/bin/python --python-version 3.10 actions assistant launcher evaluation curation bench
-	.venv-web/bin/mypy web
+lint: check ## the same as `make check`

@@ -2,7 +2,7 @@
 
 The NLU components and the response generator (Rasa), the custom actions, the web gateway
 and the staff console all import these; `tests/contract/test_names.py` checks each one
-against `domain.yml` and the training data, so a rename breaks a test, not production.
+against the domain (`domain/`) and the training data, so a rename breaks a test, not production.
 Standard library only, so both virtualenvs can import it.
 """
 

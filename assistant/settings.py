@@ -17,7 +17,7 @@ from typing import Mapping, Optional
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'rasa.db'}"
-# Said in every reply as "To reach them, {care_team_contact}." (domain.yml's slot
+# Said in every reply as "To reach them, {care_team_contact}." (domain/core.yml's slot
 # `initial_value` is the same text, checked by tests/contract/test_settings_defaults.py).
 DEFAULT_CARE_TEAM_CONTACT = (
     "call the phone number on your discharge papers, or if you are in the hospital, tell your child's nurse"

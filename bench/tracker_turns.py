@@ -54,7 +54,7 @@ ANSWER = (
 
 def domain() -> Domain:
     """The project's domain (its slots are what the trackers hold)."""
-    return Domain.load(str(ROOT / "domain.yml"))
+    return Domain.load(str(ROOT / "domain"))
 
 
 class Clock:

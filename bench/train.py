@@ -24,7 +24,7 @@ def train(config: Path, out_dir: Path, name: str, log_path: Path) -> Tuple[Path,
     command = [
         str(RASA_BIN / "rasa"), "train",
         "--config", str(config),
-        "--domain", str(ROOT / "domain.yml"),
+        "--domain", str(ROOT / "domain"),
         "--data", str(ROOT / "data"),
         "--out", str(out_dir),
         "--fixed-model-name", name,

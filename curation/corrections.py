@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, FrozenSet, List, Set
+from typing import Any, Dict, FrozenSet, List, Set
 
 import yaml
+
+from assistant.project_files import ProjectFileError, read_domain
 
 MAX_BYTES = 1024 * 1024  # an export of thousands of corrections is a few hundred KiB
 INTENT_NAME = re.compile(r"[A-Za-z0-9_]+(/[A-Za-z0-9_]+)?")
@@ -118,8 +120,12 @@ def read_corrections(path: Path) -> List[Correction]:
 
 
 def domain_names(text: str) -> DomainNames:
-    """The intents and response names of a domain.yml text."""
-    data = yaml.safe_load(text) or {}
+    """The intents and response names of one domain file's text."""
+    return names_of(yaml.safe_load(text) or {})
+
+
+def names_of(data: Dict[str, Any]) -> DomainNames:
+    """The intents and response names of a domain (one file's, or the merged folder's)."""
     intents: Set[str] = set()
     for item in data.get("intents") or []:
         # `- greet` or `- greet: {use_entities: ...}`
@@ -128,6 +134,12 @@ def domain_names(text: str) -> DomainNames:
 
 
 def load_domain(path: Path) -> DomainNames:
+    """The names of the domain at `path`: the project's `domain/` folder (merged) or one file."""
+    if path.is_dir():
+        try:
+            return names_of(read_domain(path))
+        except ProjectFileError as error:
+            raise CorrectionsError(str(error)) from error
     return domain_names(path.read_text(encoding="utf-8"))
 
 

@@ -3,16 +3,14 @@ and the texts of the held-out sets, which must never be trained on."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Iterable, List, Tuple
 
 import yaml
 
+from assistant.project_files import strip_entity_markup
 from evaluation.sets import load_cases
-
-_ENTITY = re.compile(r"\[([^\]]+)\](\{[^}]*\}|\([^)]*\))")
 
 
 @dataclass(frozen=True)
@@ -24,7 +22,7 @@ class Known:
 
 def example_key(text: str) -> str:
     """Examples are the same when they differ only in case, whitespace or entity markup."""
-    return " ".join(_ENTITY.sub(r"\1", text).casefold().split())
+    return " ".join(strip_entity_markup(text).casefold().split())
 
 
 def nlu_files(nlu_dir: Path) -> List[Path]:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import List
 
 import yaml
 
+from assistant.project_files import strip_entity_markup
 from evaluation.outcome import URGENT
 from evaluation.scoring import NOT_URGENT, Case
 
@@ -19,7 +19,6 @@ PROJECT_SETS = {
     "red-flag set 2": DATA / "red_flags_fresh.yml",
     **{f"triage set {p.stem[5:]}": p for p in sorted((DATA / "triage").glob("eval_*.yml"))},
 }
-_ENTITY = re.compile(r"\[([^\]]+)\](\{[^}]*\}|\([^)]*\))")
 
 
 def load_cases(path: Path) -> List[Case]:
@@ -47,5 +46,5 @@ def load_cases(path: Path) -> List[Case]:
             continue
         for line in str(block["examples"]).splitlines():
             if line.strip().startswith("- "):
-                cases.append(Case(_ENTITY.sub(r"\1", line.strip()[2:]), str(block["intent"])))
+                cases.append(Case(strip_entity_markup(line.strip()[2:]), str(block["intent"])))
     return cases

@@ -21,16 +21,11 @@ fi
 "$audit_tools/bin/python" deploy/audit.py --pip-audit "$audit_tools/bin/pip-audit" \
   requirements.lock requirements-dev.lock web/requirements.lock web/requirements-dev.lock
 
-echo "==> lint"
-.venv/bin/ruff check actions assistant evaluation curation launcher bench tests --exclude tests/web
-.venv-web/bin/ruff check web tests/web
+echo "==> lint and types (make check: ruff, mypy on both environments' code)"
+make --no-print-directory check
 
-echo "==> types (mypy): the Rasa code against .venv's packages, the web code against its own"
-.venv-web/bin/mypy --python-executable .venv/bin/python --python-version 3.10 actions assistant launcher evaluation curation bench
-.venv-web/bin/mypy web
-
-echo "==> contract, unit and data-validation tests (Rasa environment)"
-.venv/bin/python -m pytest -q tests/contract tests/assistant tests/actions tests/evaluation tests/launcher tests/curation tests/bench
+echo "==> contract, unit and data-validation tests, the slow ones too (make unit: Rasa environment, no model)"
+make --no-print-directory unit UNIT_MARK=
 
 echo "==> train (skipped when nothing changed)"
 mkdir -p var results

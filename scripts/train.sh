@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export TF_CPP_MIN_LOG_LEVEL=3 SQLALCHEMY_SILENCE_UBER_WARNING=1 RASA_TELEMETRY_ENABLED=false
-.venv/bin/rasa train --fixed-model-name crs --out models "$@"
+.venv/bin/rasa train --domain domain --fixed-model-name crs --out models "$@"

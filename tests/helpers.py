@@ -7,8 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Dict, List, Set, Tuple
 
-import yaml
-
+from assistant import project_files
 from assistant.settings import DEFAULT_CARE_TEAM_CONTACT
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,9 +40,9 @@ def contract_keys() -> List[str]:
     return [k for k in re.findall(r"^\| ([a-z0-9_]+) \|", text, flags=re.MULTILINE) if k != "key"]
 
 
-@lru_cache(maxsize=1)
 def domain() -> Dict:
-    return yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    """The project's domain: the `domain/` folder merged (assistant/project_files.py)."""
+    return project_files.domain()
 
 
 def response_texts() -> Dict[str, List[str]]:
@@ -57,18 +56,10 @@ def filled(text: str) -> str:
 
 def nlu_examples(path: Path) -> Dict[str, List[str]]:
     """Intent -> plain-text examples (entity markup removed) of one NLU file."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     out: Dict[str, List[str]] = {}
-    for block in data.get("nlu", []):
-        if "intent" not in block:
-            continue
-        lines = [line.strip()[2:] for line in block["examples"].splitlines() if line.strip().startswith("- ")]
-        out.setdefault(block["intent"], []).extend(strip_entities(line) for line in lines)
+    for intent, text in project_files.nlu_examples(path):
+        out.setdefault(intent, []).append(text)
     return out
-
-
-def strip_entities(example: str) -> str:
-    return re.sub(r"\[([^\]]+)\](\{[^}]*\}|\([^)]*\))", r"\1", example)
 
 
 def training_examples() -> Dict[str, List[str]]:

@@ -21,7 +21,7 @@ from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
 from assistant.trackers import ForkingTracker
 
-DOMAIN = Domain.load(str(Path(__file__).resolve().parents[2] / "domain.yml"))
+DOMAIN = Domain.load(str(Path(__file__).resolve().parents[2] / "domain"))
 
 
 def conversation() -> list:

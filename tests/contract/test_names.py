@@ -61,7 +61,7 @@ def test_the_feedback_command_round_trips_and_is_what_rasa_reads(value):
     command = names.feedback_command(value)
     assert names.feedback_command_value(command) == value
     parsed = YAMLStoryReader.unpack_regex_message(
-        Message(data={TEXT: command}), Domain.load(str(ROOT / "domain.yml"))
+        Message(data={TEXT: command}), Domain.load(str(ROOT / "domain"))
     )
     assert parsed.get(INTENT)["name"] == names.FEEDBACK_INTENT
     assert [(e["entity"], e["value"]) for e in parsed.get(ENTITIES)] == [(names.FEEDBACK_ENTITY, value)]

@@ -1,6 +1,6 @@
 """Every FAQ answer offers 2 or 3 related topics as quick-reply buttons.
 
-The related-topic map lives in domain.yml only (`buttons:` of each `utter_faq/<key>`).
+The related-topic map lives in domain/faq_answers.yml only (`buttons:` of each `utter_faq/<key>`).
 Each button's title and payload are the topic's question from assistant/topics.py,
 which is also a training example of that topic, so a tap asks that question.
 """

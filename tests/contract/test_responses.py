@@ -1,4 +1,4 @@
-"""The contract's rules over every response in domain.yml."""
+"""The contract's rules over every response in the domain (domain/)."""
 
 import json
 

@@ -1,4 +1,4 @@
-"""domain.yml's slot defaults are the settings' defaults, so a reply reads the same
+"""The domain's slot defaults (domain/core.yml) are the settings' defaults, so a reply reads the same
 whether the project's response generator (assistant/plugins/nlg.py) or Rasa's own fills it."""
 
 import textstat

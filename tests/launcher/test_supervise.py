@@ -284,6 +284,7 @@ def test_the_health_policy_is_configurable():
 HTTP_SERVER = "import http.server, sys; http.server.test(http.server.SimpleHTTPRequestHandler, port=int(sys.argv[1]), bind='127.0.0.1')"  # noqa: E501
 
 
+@pytest.mark.slow
 def test_a_real_frozen_process_is_killed_and_started_again(tmp_path: Path):
     from launcher.stack import free_port, http_ok
 

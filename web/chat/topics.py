@@ -1,16 +1,16 @@
 """Which topics the widget's welcome offers, and which intents a quick-reply button may carry.
 
 Nothing here copies a title: titles come from `assistant/topics.py` (the same titles the
-bot's fallback buttons use) and FAQ keys from the domain via `web/console/topics.py`.
+bot's fallback buttons use) and FAQ keys from the domain via `assistant/project_files.py`.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
+from assistant import project_files
 from assistant.names import SMALL_TALK_INTENTS
 from assistant.topics import RETRIEVAL_INTENT, topic_title
-from web.console.topics import faq_keys
 
 # The welcome's quick replies: what is CRS, its signs, when to call, how long it lasts.
 WELCOME_TOPIC_KEYS = ("what_is_crs", "symptoms_general", "when_to_call", "recovery_time")
@@ -29,4 +29,5 @@ def welcome_buttons() -> list[dict[str, str]]:
 @lru_cache(maxsize=1)
 def button_intents() -> frozenset[str]:
     """Intents a button payload may name: `faq/<key>` for every FAQ key, and small talk."""
-    return frozenset(f"{RETRIEVAL_INTENT}/{key}" for key in faq_keys()) | frozenset(CONVERSATION_INTENTS)
+    keys = project_files.faq_keys(project_files.domain())
+    return frozenset(f"{RETRIEVAL_INTENT}/{key}" for key in keys) | frozenset(CONVERSATION_INTENTS)

@@ -64,6 +64,7 @@ def trained(storage: LocalModelStorage) -> tuple[FaqSelector, Resource]:
     return component, resource
 
 
+@pytest.mark.slow
 def test_each_answer_is_chosen_for_new_questions_like_its_own(storage) -> None:  # noqa: ANN001
     component, _ = trained(storage)
     for index, key in enumerate(KEYS):

@@ -1,5 +1,6 @@
 """The NLU component: a message not in English gets `other_language`, English keeps its intent."""
 
+import pytest
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
@@ -18,6 +19,7 @@ def message(text, intent="faq"):
     return msg
 
 
+@pytest.mark.slow
 def test_a_spanish_report_gets_the_other_language_intent():
     [msg] = component().process([message("mi hijo tiene fiebre y no despierta", "nlu_fallback")])
     assert msg.get(INTENT) == {"name": OTHER_LANGUAGE_INTENT, "confidence": 1.0}

@@ -21,7 +21,7 @@ FEVER = {"category": "fever", "text": "39.6", "reason": "now", "emergency": Fals
 
 @pytest.fixture(scope="module")
 def domain() -> Domain:
-    return Domain.load(str(ROOT / "domain.yml"))
+    return Domain.load(str(ROOT / "domain"))
 
 
 @pytest.fixture(autouse=True)

@@ -374,6 +374,7 @@ def test_a_long_conversation_is_rasas(urls, stores):
     check_long_conversation(*urls, stores)
 
 
+@pytest.mark.slow
 def test_two_stores_taking_turns_on_one_database(urls, stores):
     check_stores_taking_turns(*urls, stores)
 

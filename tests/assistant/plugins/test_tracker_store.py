@@ -75,6 +75,7 @@ def test_health_reports_the_database(store):
 SECRET = "my son Liam Okafor MRN 4471902 has a fever of 39.8"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cache_size", ["64", "0"])  # the project's batched save, and Rasa's own
 def test_a_locked_database_keeps_the_parents_text_out_of_the_log(tmp_path, monkeypatch, caplog, cache_size):
     import sqlite3

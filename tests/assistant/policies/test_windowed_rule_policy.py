@@ -50,7 +50,7 @@ LONG_SESSION_TURNS = 300
 @pytest.fixture(scope="module")
 def importer() -> TrainingDataImporter:
     return TrainingDataImporter.load_from_dict(
-        domain_path=str(ROOT / "domain.yml"), training_data_paths=[str(ROOT / "data")]
+        domain_path=str(ROOT / "domain"), training_data_paths=[str(ROOT / "data")]
     )
 
 
@@ -162,6 +162,7 @@ def random_session(domain: Domain, rasa_policy: RulePolicy, seed: int, turns: in
     return tracker
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2])
 def test_same_predictions_through_long_generated_sessions(
     policies: Tuple[RulePolicy, RulePolicy], domain: Domain, seed: int

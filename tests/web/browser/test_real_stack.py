@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from playwright.sync_api import Page, expect
 from widget_steps import LOG, ask, bot_messages, open_chat, sender_id, user_messages, wait_for_answer
+
+from assistant import project_files
 
 pytestmark = pytest.mark.realstack
 
@@ -129,8 +130,8 @@ def test_urgent_report_stands_out(page: Page, url: str) -> None:
 
 
 def _related_buttons(key: str) -> list[dict[str, str]]:
-    """The related-topic buttons domain.yml gives `utter_faq/<key>` (none if it has none yet)."""
-    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    """The related-topic buttons the domain gives `utter_faq/<key>` (none if it has none yet)."""
+    domain = project_files.domain()
     variants = (domain.get("responses") or {}).get(f"utter_faq/{key}") or [{}]
     return list(variants[0].get("buttons") or [])
 

@@ -1,12 +1,9 @@
 """The welcome's topics and the intents a button may carry: from the project's one source."""
 
-import yaml
-
-from assistant.settings import PROJECT_ROOT
+from assistant import project_files
 from assistant.topics import TOPIC_TITLES
 from web.chat.replies import shape_replies
 from web.chat.topics import WELCOME_TOPIC_KEYS, button_intents, welcome_buttons
-from web.console.topics import faq_keys
 
 
 def test_welcome_offers_common_topics_with_the_assistants_titles() -> None:
@@ -15,18 +12,18 @@ def test_welcome_offers_common_topics_with_the_assistants_titles() -> None:
     # Like the fallback's buttons (actions/logic.topic_buttons), tapping asks the title.
     assert all(b["payload"] == b["title"] for b in buttons)
     assert "What is CRS?" in {b["title"] for b in buttons}
-    assert set(WELCOME_TOPIC_KEYS) <= set(faq_keys())
+    assert set(WELCOME_TOPIC_KEYS) <= set(project_files.faq_keys(project_files.domain()))
 
 
 def test_button_intents_are_faq_keys_and_small_talk_only() -> None:
     intents = button_intents()
-    assert {f"faq/{key}" for key in faq_keys()} <= intents
+    assert {f"faq/{key}" for key in project_files.faq_keys(project_files.domain())} <= intents
     for forbidden in ("restart", "session_start", "feedback", "report_urgent_symptom", "out_of_scope", "faq"):
         assert forbidden not in intents
 
 
 def _domain_buttons() -> list[dict[str, str]]:
-    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8")) or {}
+    domain = project_files.domain()
     return [
         button
         for variants in (domain.get("responses") or {}).values()
