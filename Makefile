@@ -1,7 +1,7 @@
 # Two commands for a newcomer: `make run` and `make test`. Everything else is a helper.
 # `make` alone lists the targets.
 .DEFAULT_GOAL := help
-.PHONY: help run test check unit setup train evaluate actions shell lint bench scale corrections console-bench
+.PHONY: help run test check unit hooks setup train evaluate actions shell lint bench scale corrections console-bench
 
 # The code each environment lints and type-checks (one list, used by `check` and scripts/test.sh).
 RASA_CODE := actions assistant evaluation curation launcher bench
@@ -22,6 +22,11 @@ check:   ## lint (ruff) and types (mypy) on both environments' code
 	.venv-web/bin/ruff check $(WEB_CODE) tests/web
 	.venv-web/bin/mypy --python-executable .venv/bin/python --python-version 3.10 $(RASA_CODE)
 	.venv-web/bin/mypy $(WEB_CODE)
+
+hooks:   ## pre-commit (pinned, into var/hook-tools) with the same checks as `make check`, as a git hook
+	[ -x var/hook-tools/bin/pre-commit ] || { python3 -m venv var/hook-tools && \
+	  var/hook-tools/bin/pip install -q pre-commit==4.0.1; }
+	var/hook-tools/bin/pre-commit install
 
 UNIT_TESTS := tests/contract tests/assistant tests/actions tests/evaluation tests/launcher tests/curation tests/bench
 UNIT_MARK ?= not slow
