@@ -46,7 +46,7 @@ from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from assistant.faq_context import TOPIC_NAMES
+from assistant.follow_ups import TOPIC_NAMES
 from assistant.names import (
     FAQ_INTENT,
     NOT_IN_SOURCE_INTENT,

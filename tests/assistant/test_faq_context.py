@@ -5,16 +5,8 @@ from typing import Any, Dict, List, Optional
 import pytest
 from rasa.shared.core.events import BotUttered, UserUttered
 
-from assistant.faq_context import (
-    answer_plan,
-    half_named_topics,
-    has_own_words,
-    in_context,
-    is_follow_up,
-    last_topic,
-    related_topic,
-    related_topics,
-)
+from assistant.faq_context import answer_plan, in_context, last_topic, related_topic, related_topics
+from assistant.follow_ups import half_named_topics, has_own_words, is_follow_up
 
 RELATED = {
     "symptoms_heart": ("supportive_care", "symptoms_lungs", "symptoms_brain"),
