@@ -48,6 +48,7 @@ from assistant.faq_context import FAQ_QUESTIONS_KEY
 from assistant.names import FAQ_INTENT
 from assistant.nlu.question_split import coordinated_parts, question_parts
 from assistant.nlu.sentence_featurizer import shared_encoder
+from assistant.nlu.trusted_models import load_trusted
 
 logger = logging.getLogger(__name__)
 SELECTOR_KEY = "response_selector"  # Rasa's RESPONSE_SELECTOR_PROPERTY_NAME
@@ -77,15 +78,6 @@ def sentence_vector(message: Message) -> np.ndarray:
     if dense is None:
         raise ValueError("FaqSelector needs the sentence encoder's features")
     return np.asarray(normalize(np.asarray(dense.features, dtype=np.float64).reshape(1, -1)))[0]
-
-
-def _load_trusted(path: Any) -> Any:
-    import skops.io as sio
-
-    untrusted = sio.get_untrusted_types(file=path)
-    if untrusted:
-        raise ValueError(f"untrusted types in {path.name}: {untrusted}")
-    return sio.load(path, trusted=[])
 
 
 def confidences(scores: np.ndarray, temperature: float) -> np.ndarray:
@@ -216,9 +208,7 @@ class FaqSelector(GraphComponent):
     ) -> FaqSelector:
         try:
             with model_storage.read_from(resource) as directory:
-                model, part_model = (
-                    _load_trusted(directory / name) for name in (MODEL_FILE, PART_MODEL_FILE)
-                )
+                model, part_model = (load_trusted(directory / name) for name in (MODEL_FILE, PART_MODEL_FILE))
                 responses = json.loads((directory / RESPONSES_FILE).read_text(encoding="utf-8"))
         except (ValueError, FileNotFoundError) as error:
             logger.warning("FaqSelector: no trained model (%s); FAQ answers are not selected.", error)

@@ -31,7 +31,6 @@ from __future__ import annotations
 import logging
 import re
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
 
 import numpy as np
@@ -55,6 +54,7 @@ from assistant.names import (
     SCOPE_RESCOPED_FROM,
 )
 from assistant.nlu.sentence_featurizer import shared_encoder
+from assistant.nlu.trusted_models import load_trusted
 
 logger = logging.getLogger(__name__)
 
@@ -120,17 +120,6 @@ class ScopeModel:
     def beyond(self, texts: Sequence[str]) -> np.ndarray:
         """P(the question asks what the article does not say), one per text."""
         return np.asarray(self.model.predict_proba(self.features(texts))[:, 1])
-
-
-def load_trusted(path: Path) -> Any:
-    """A persisted part, refused if it holds any type beyond sklearn's and a sparse matrix
-    (a fitted TF-IDF vectorizer keeps its idf weights as one)."""
-    import skops.io as sio
-
-    untrusted = [t for t in sio.get_untrusted_types(file=path) if t not in TRUSTED_TYPES]
-    if untrusted:
-        raise ValueError(f"untrusted types in {path.name}: {untrusted}")
-    return sio.load(path, trusted=list(TRUSTED_TYPES))
 
 
 def training_examples(training_data: TrainingData) -> tuple[List[str], List[int]]:
@@ -222,7 +211,9 @@ class ScopeClassifier(GraphComponent):
     ) -> ScopeClassifier:
         try:
             with model_storage.read_from(resource) as directory:
-                parts = {part: load_trusted(directory / name) for part, name in MODEL_FILES.items()}
+                parts = {
+                    part: load_trusted(directory / name, TRUSTED_TYPES) for part, name in MODEL_FILES.items()
+                }
         except (ValueError, FileNotFoundError) as error:
             logger.warning("ScopeClassifier: no trained model (%s); faq questions are not rescoped.", error)
             return cls(config, model_storage, resource)
