@@ -15,6 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Mapping, Optional
 
+from assistant.settings_spec import SPEC, read
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'rasa.db'}"
 # Said in every reply as "To reach them, {care_team_contact}." (domain/core.yml's slot
@@ -22,15 +24,15 @@ DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'rasa.db'}"
 DEFAULT_CARE_TEAM_CONTACT = (
     "call the phone number on your discharge papers, or if you are in the hospital, tell your child's nurse"
 )
-DEFAULT_EMERGENCY_NUMBER = "911"
-DEFAULT_DB_RETRY_SECONDS = 5.0
+DEFAULT_EMERGENCY_NUMBER = str(SPEC["CRS_EMERGENCY_NUMBER"].default)
+DEFAULT_DB_RETRY_SECONDS = float(SPEC["CRS_DB_RETRY_SECONDS"].default or 0)
 # Conversations whose tracker each Rasa process keeps in memory (assistant/plugins/tracker_store.py):
 # enough for the conversations going on at once; a miss costs one full read, as without the cache.
 # A 10-turn conversation holds about 0.2 MB, a 300-turn one about 6 MB (bench/tracker_turns.py).
-DEFAULT_TRACKER_CACHE_SIZE = 64
-MAX_TRACKER_CACHE_SIZE = 100_000
+DEFAULT_TRACKER_CACHE_SIZE = int(SPEC["CRS_TRACKER_CACHE_SIZE"].default or 0)
+MAX_TRACKER_CACHE_SIZE = int(SPEC["CRS_TRACKER_CACHE_SIZE"].maximum or 0)
 # Most Sanic workers `make run` may start (launcher/stack.py); each loads the model (about 1 GB).
-MAX_RASA_WORKERS = 64
+MAX_RASA_WORKERS = int(SPEC["CRS_RASA_WORKERS"].maximum or 0)
 # A contact made only of a phone number: digits with spaces, dashes, dots, brackets, a leading +.
 _BARE_PHONE = re.compile(r"\+?[\d\s().-]*\d[\d\s().-]*")
 
@@ -76,48 +78,18 @@ class Settings:
             care_team_phone=phone,
             emergency_number=emergency,
             database_url=database_url,
-            db_retry_seconds=_seconds(env.get("CRS_DB_RETRY_SECONDS", ""), DEFAULT_DB_RETRY_SECONDS),
-            tracker_cache_size=_whole_number(
-                "CRS_TRACKER_CACHE_SIZE", env.get("CRS_TRACKER_CACHE_SIZE", ""), 0, MAX_TRACKER_CACHE_SIZE
-            ),
+            db_retry_seconds=float(read("CRS_DB_RETRY_SECONDS", env) or 0),
+            tracker_cache_size=int(read("CRS_TRACKER_CACHE_SIZE", env) or 0),
             rasa_workers=_workers(env.get("CRS_RASA_WORKERS", "")),
         )
-
-
-def _seconds(raw: str, default: float) -> float:
-    """A number of seconds from 0 to 300; ValueError names a bad value."""
-    if not raw.strip():
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ValueError(f"CRS_DB_RETRY_SECONDS must be a number of seconds, not {raw!r}") from None
-    if not 0 <= value <= 300:
-        raise ValueError(f"CRS_DB_RETRY_SECONDS must be from 0 to 300, not {raw!r}")
-    return value
-
-
-def _whole_number(name: str, raw: str, low: int, high: int) -> int:
-    """A whole number from `low` to `high` (blank: its default); ValueError names a bad value."""
-    if not raw.strip():
-        return _DEFAULT_NUMBERS[name]
-    try:
-        value = int(raw.strip())
-    except ValueError:
-        raise ValueError(f"{name} must be a whole number from {low} to {high}, not {raw!r}") from None
-    if not low <= value <= high:
-        raise ValueError(f"{name} must be from {low} to {high}, not {raw!r}")
-    return value
-
-
-_DEFAULT_NUMBERS = {"CRS_TRACKER_CACHE_SIZE": DEFAULT_TRACKER_CACHE_SIZE}
 
 
 def _workers(raw: str) -> Optional[int]:
     """CRS_RASA_WORKERS: blank or "auto" is None (one per core), else 1 to MAX_RASA_WORKERS."""
     if raw.strip().lower() in ("", "auto"):
         return None
-    return _whole_number("CRS_RASA_WORKERS", raw, 1, MAX_RASA_WORKERS)
+    return int(SPEC["CRS_RASA_WORKERS"].parse(raw) or 0)
+
 
 
 @lru_cache(maxsize=1)

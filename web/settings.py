@@ -13,6 +13,7 @@ here: the launcher (launcher/stack.py) reads them and passes them to `python -m 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from fastapi import Request
 from limits import parse
@@ -20,7 +21,20 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from assistant.settings import Settings
+from assistant.settings_spec import SPEC
 from web.security import parse_networks
+
+
+def spec_field(name: str) -> Any:
+    """A pydantic field with the default and bounds the settings table gives `name`."""
+    setting = SPEC[name]
+    low, high = setting.minimum, setting.maximum
+    return Field(
+        default="" if setting.default is None else setting.default,
+        gt=low if setting.above_minimum else None,
+        ge=None if setting.above_minimum else low,
+        le=high,
+    )
 
 
 class WebSettings(BaseSettings):
@@ -28,58 +42,34 @@ class WebSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="CRS_", frozen=True, extra="ignore")
 
-    rasa_url: str = "http://127.0.0.1:5005"
-    console_enabled: bool = True
-    # The console's own database role (its tables; SELECT only on Rasa's events). Empty:
-    # CRS_DATABASE_URL, Rasa's, as on a laptop. See deploy/README.md.
-    console_database_url: str = ""
-
-    # Bounded wait for Rasa: the parent gets an answer or an error within this time.
-    rasa_timeout_seconds: float = Field(default=20.0, gt=0, le=120)
-    health_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
-
-    # Input limits.
-    max_message_chars: int = Field(default=1000, ge=1, le=10_000)
-    max_body_bytes: int = Field(default=16_384, ge=1024, le=1_048_576)
-
-    # Per-client rate limit on the chat API, in the `limits` library's notation.
-    rate_limit: str = "30/minute"
-    rate_limit_enabled: bool = True
-    # New conversations one client network may start (POST /api/conversations), and the
-    # messages one conversation may take in a day (past it the widget starts a new one).
-    new_conversation_rate: str = "30/hour"
-    conversation_message_limit: str = "300/day"
-    # Signs the conversation tokens the gateway issues (web/chat/conversation_ids.py), at least
-    # 32 characters. Empty: a random secret per process, so tokens end when the gateway restarts
-    # (the widget then starts a new conversation by itself); gateways behind one load balancer
-    # must share one.
-    conversation_secret: SecretStr = SecretStr("")
-    # Reverse proxies (IPs or CIDRs, comma/space-separated) whose X-Forwarded-For and
-    # X-Forwarded-Proto are believed; empty: the direct peer is the client. Replaces the
-    # removed CRS_TRUST_PROXY_HEADERS (see web.security.TrustedProxies).
-    trusted_proxies: str = ""
-
-    # Embedding: who may frame the page (CSP frame-ancestors) and call the API from
-    # another origin (CORS). Space/comma-separated lists of origins.
-    frame_ancestors: str = "'self'"
-    allowed_origins: str = ""
-
-    page_title: str = "CRS questions: a helper for parents"
-    # How long the widget keeps a conversation on the parent's device after the last message.
-    transcript_ttl_hours: int = Field(default=24, ge=1, le=24 * 30)
-
-    # Staff console (web/console): sessions, sign-in lockout, retention, flags.
-    console_session_minutes: int = Field(default=480, ge=5, le=7 * 24 * 60)
-    console_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
-    console_max_failed_logins: int = Field(default=5, ge=1, le=100)
-    console_lockout_minutes: int = Field(default=15, ge=1, le=24 * 60)
-    console_cookie_secure: bool = False  # Secure cookies even on plain HTTP (always on HTTPS)
-    console_retention_days: int = Field(default=180, ge=1, le=3650)
-    console_audit_retention_days: int = Field(default=365, ge=1, le=3650)
-    # Sign-in attempts per client address, and password hashes (64 MiB each) at once.
-    console_login_rate_limit: str = "10/minute"
-    console_max_concurrent_hashes: int = Field(default=2, ge=1, le=32)
-    console_low_confidence: float = Field(default=0.6, ge=0, le=1)
+    # Types here; defaults and bounds from the one table of settings (assistant/settings_spec.py).
+    rasa_url: str = spec_field("CRS_RASA_URL")
+    console_enabled: bool = spec_field("CRS_CONSOLE_ENABLED")
+    console_database_url: str = spec_field("CRS_CONSOLE_DATABASE_URL")
+    rasa_timeout_seconds: float = spec_field("CRS_RASA_TIMEOUT_SECONDS")
+    health_timeout_seconds: float = spec_field("CRS_HEALTH_TIMEOUT_SECONDS")
+    max_message_chars: int = spec_field("CRS_MAX_MESSAGE_CHARS")
+    max_body_bytes: int = spec_field("CRS_MAX_BODY_BYTES")
+    rate_limit: str = spec_field("CRS_RATE_LIMIT")
+    rate_limit_enabled: bool = spec_field("CRS_RATE_LIMIT_ENABLED")
+    new_conversation_rate: str = spec_field("CRS_NEW_CONVERSATION_RATE")
+    conversation_message_limit: str = spec_field("CRS_CONVERSATION_MESSAGE_LIMIT")
+    conversation_secret: SecretStr = SecretStr(str(SPEC["CRS_CONVERSATION_SECRET"].default))
+    trusted_proxies: str = spec_field("CRS_TRUSTED_PROXIES")
+    frame_ancestors: str = spec_field("CRS_FRAME_ANCESTORS")
+    allowed_origins: str = spec_field("CRS_ALLOWED_ORIGINS")
+    page_title: str = spec_field("CRS_PAGE_TITLE")
+    transcript_ttl_hours: int = spec_field("CRS_TRANSCRIPT_TTL_HOURS")
+    console_session_minutes: int = spec_field("CRS_CONSOLE_SESSION_MINUTES")
+    console_idle_minutes: int = spec_field("CRS_CONSOLE_IDLE_MINUTES")
+    console_max_failed_logins: int = spec_field("CRS_CONSOLE_MAX_FAILED_LOGINS")
+    console_lockout_minutes: int = spec_field("CRS_CONSOLE_LOCKOUT_MINUTES")
+    console_cookie_secure: bool = spec_field("CRS_CONSOLE_COOKIE_SECURE")
+    console_retention_days: int = spec_field("CRS_CONSOLE_RETENTION_DAYS")
+    console_audit_retention_days: int = spec_field("CRS_CONSOLE_AUDIT_RETENTION_DAYS")
+    console_login_rate_limit: str = spec_field("CRS_CONSOLE_LOGIN_RATE_LIMIT")
+    console_max_concurrent_hashes: int = spec_field("CRS_CONSOLE_MAX_CONCURRENT_HASHES")
+    console_low_confidence: float = spec_field("CRS_CONSOLE_LOW_CONFIDENCE")
 
     @field_validator("trusted_proxies")
     @classmethod
