@@ -45,7 +45,7 @@ from typing import IO, Any, Dict, Iterable, Iterator, List, Optional, Sequence, 
 
 import aiohttp
 
-from bench.load import TIMEOUT, percentile, run_load
+from bench.load import TIMEOUT, percentile, run_load, timed_post
 from bench.memory import process_group
 
 SANIC = "Sanic/HTTP"
@@ -288,16 +288,10 @@ async def _drive(rasa_url: str, texts: Sequence[str], users: int, turns: int, se
                 conversation, turn = conversation + 1, 0
             sender = f"profile-{run_id}-{user}-{conversation}"
             text = texts[(user * 7919 + conversation * turns + turn) % len(texts)]
-            began = time.perf_counter()
-            try:
-                async with session.post(url, json={"sender": sender, "message": text}) as response:
-                    body = await response.json(content_type=None)
-                    ok = response.status == 200 and isinstance(body, list) and len(body) > 0
-            except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
-                ok = False
-            if ok:
+            latency = await timed_post(session, url, sender, text)
+            if latency is not None:
                 result.turns += 1
-                result.latencies.append(time.perf_counter() - began)
+                result.latencies.append(latency)
             else:
                 result.errors += 1
             turn += 1

@@ -37,7 +37,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Tuple
 import aiohttp
 import yaml
 
-from bench.load import percentile, run_load
+from bench.load import percentile, run_load, timed_post
 from bench.memory import process_group
 from launcher.stack import MODEL, ROOT, Redis, Stack, StackError, cores, plan_workers, start_stack
 
@@ -151,15 +151,9 @@ async def _soak(
         turn = number // conversations
         sender = f"soak-{run_id}-{slot}-{turn // turns}"  # a new parent every `turns` questions
         text = texts[number % len(texts)]
-        start = time.perf_counter()
-        try:
-            async with session.post(url, json={"sender": sender, "message": text}) as response:
-                body = await response.json(content_type=None)
-                ok = response.status == 200 and isinstance(body, list) and len(body) > 0
-        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
-            ok = False
-        if ok:
-            bucket.latencies.append(time.perf_counter() - start)
+        latency = await timed_post(session, url, sender, text)
+        if latency is not None:
+            bucket.latencies.append(latency)
         else:
             bucket.errors += 1
 
