@@ -39,7 +39,17 @@ import yaml
 
 from bench.load import percentile, run_load, timed_post
 from bench.memory import process_group
-from launcher.stack import MODEL, ROOT, Redis, Stack, StackError, cores, plan_workers, start_stack
+from launcher.stack import (
+    MODEL,
+    ROOT,
+    Redis,
+    Stack,
+    StackError,
+    StackOptions,
+    cores,
+    plan_workers,
+    start_stack,
+)
 
 TIMEOUT = aiohttp.ClientTimeout(total=30)
 MAX_IN_FLIGHT = 500  # beyond this the server is not keeping up: a message is counted as an error
@@ -239,12 +249,14 @@ def soak_model(
     log(f"soak: {plan.note}")
     prefix = f"crssoak{uuid.uuid4().hex[:8]}"
     stack = start_stack(
-        database_url=f"sqlite:///{work / 'soak.db'}",
-        gateway=False,
-        log_dir=work / "logs-soak",
-        model=model,
-        rasa_workers=plan.workers,
-        endpoints_extra=redis.lock_store_yaml(prefix) if plan.lock_store else "",
+        StackOptions(
+            database_url=f"sqlite:///{work / 'soak.db'}",
+            gateway=False,
+            log_dir=work / "logs-soak",
+            model=model,
+            rasa_workers=plan.workers,
+            endpoints_extra=redis.lock_store_yaml(prefix) if plan.lock_store else "",
+        )
     )
     try:
         return soak_stack(stack, texts, minutes, rate, log=log)
