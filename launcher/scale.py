@@ -229,15 +229,8 @@ def _serve(args: argparse.Namespace, started: List[Stoppable]) -> None:
     log_dir = ROOT / "var" / "scale"
     if ensure_database(args.database_url):
         print("Created the database (it was missing).", flush=True)
-    stack = start_scale(
-        replicas=args.replicas,
-        database_url=args.database_url,
-        redis_host=args.redis_host,
-        redis_port=args.redis_port,
-        redis_db=args.redis_db,
-        port=args.port,
-        log_dir=log_dir,
-    )
+    redis = (args.redis_host, args.redis_port, args.redis_db)
+    stack = start_scale(args.replicas, args.database_url, *redis, port=args.port, log_dir=log_dir)
     started.append(stack)
     print(f"\n  Load balancer (REST):  {stack.url}/webhooks/rest/webhook")
     print(f"  Health:                {stack.url}/webhooks/rest/health")
