@@ -190,16 +190,8 @@ def start_scale(
         )
     config = nginx_config(log_dir, port, rasa_ports)
     services["nginx"] = nginx_service(config, env, log_dir, port)
-    stack = ScaleStack(
-        url=f"http://127.0.0.1:{port}",
-        rasa_urls=[f"http://127.0.0.1:{p}" for p in rasa_ports],
-        actions_url=actions_url,
-        database_url=database_url,
-        key_prefix=key_prefix,
-        log_dir=log_dir,
-        services=services,
-        timeout=timeout,
-    )
+    url, rasa_urls = f"http://127.0.0.1:{port}", [f"http://127.0.0.1:{p}" for p in rasa_ports]
+    stack = ScaleStack(url, rasa_urls, actions_url, database_url, key_prefix, log_dir, services, timeout)
     try:
         _start_all([services["actions"]] + [services[f"rasa-{i}"] for i in range(replicas)], timeout)
         services["nginx"].start(timeout)
