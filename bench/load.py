@@ -11,7 +11,7 @@ import asyncio
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import List, Sequence
+from typing import List, Optional, Sequence
 
 import aiohttp
 
@@ -38,19 +38,25 @@ def percentile(values: Sequence[float], q: float) -> float:
     return ordered[min(rank, len(ordered)) - 1]
 
 
+async def timed_post(session: aiohttp.ClientSession, url: str, sender: str, text: str) -> Optional[float]:
+    """Send one message to the REST webhook: the seconds until a non-empty reply, None on an error."""
+    start = time.perf_counter()
+    try:
+        async with session.post(url, json={"sender": sender, "message": text}) as response:
+            body = await response.json(content_type=None)
+            ok = response.status == 200 and isinstance(body, list) and len(body) > 0
+    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
+        ok = False
+    return time.perf_counter() - start if ok else None
+
+
 async def _conversation(
     session: aiohttp.ClientSession, url: str, sender: str, texts: Sequence[str], result: LoadResult
 ) -> None:
     for text in texts:
-        start = time.perf_counter()
-        try:
-            async with session.post(url, json={"sender": sender, "message": text}) as response:
-                body = await response.json(content_type=None)
-                ok = response.status == 200 and isinstance(body, list) and len(body) > 0
-        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
-            ok = False
-        if ok:
-            result.latencies.append(time.perf_counter() - start)
+        latency = await timed_post(session, url, sender, text)
+        if latency is not None:
+            result.latencies.append(latency)
         else:
             result.errors += 1
 

@@ -164,7 +164,7 @@ def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-def main(argv: Optional[list] = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
     parser.add_argument("--project-model", type=Path, help="skip training the project; use this model")
     parser.add_argument("--baseline-model", type=Path, help="skip training the baseline; use this model")
@@ -175,7 +175,88 @@ def main(argv: Optional[list] = None) -> int:
     parser.add_argument(
         "--session-turns", type=int, help="turns of the long session (default 300, 30 with --quick; 0: none)"
     )
-    args = parser.parse_args(argv)
+    return parser
+
+
+def _train_models(
+    models: Dict[str, Any], work: Path, trained: Dict[str, Any], bots: Dict[str, Dict[str, Any]]
+) -> None:
+    """Train the project and the baseline where `models` has none; their training times into `bots`."""
+    configs = {"project": ROOT / "config.yml", "baseline": write_baseline_config(work)}
+    for name in ("project", "baseline"):
+        if models[name] is None:
+            print(f"bench: training {name} ({configs[name].name})...", flush=True)
+            models[name], seconds = train(configs[name], work, name, work / f"train-{name}.log")
+            trained[name] = seconds
+            (work / "train.json").write_text(json.dumps(trained))
+            print(f"bench:   {seconds:.0f}s", flush=True)
+        bots[name]["train_s"] = trained.get(name)
+
+
+def _serve_and_load(
+    models: Dict[str, Any],
+    work: Path,
+    examples: Sequence[Tuple[str, str]],
+    quick: bool,
+    session_turns: int,
+    bots: Dict[str, Dict[str, Any]],
+) -> None:
+    """Serve each bot (the project with one and two workers, the baseline) and measure it under load."""
+    prefix = f"crsbench{uuid.uuid4().hex[:8]}"
+    two_workers_locks = lock_store_yaml(REDIS_HOST, REDIS_PORT, REDIS_DB, key_prefix=prefix)
+    serving: Dict[str, Tuple[Dict[str, str], Optional[Mapping[str, str]], str]] = {
+        "project": ({}, SERVING_ENV, ""),
+        "project-2w": ({"SANIC_WORKERS": "2"}, SERVING_ENV, two_workers_locks),
+        "baseline": ({}, None, ""),
+    }
+    for name, (env, serving_env, extra) in serving.items():
+        print(f"bench: serving and loading {name}...", flush=True)
+        model = models["baseline" if name == "baseline" else "project"]
+        assert model is not None
+        turns = session_turns if name in ("project", "baseline") else 0
+        baseline = name == "baseline"
+        measured = measure_bot(
+            name, model, work, env, serving_env, extra, examples, quick, turns, rasa_store=baseline
+        )
+        bots[name].update(measured)
+        (work / "partial.json").write_text(json.dumps(bots, indent=2))
+
+
+def _in_process_figures(models: Dict[str, Any], bots: Dict[str, Dict[str, Any]]) -> None:
+    """Accuracy, the turn breakdown and the CPU per turn, measured in a process of their own."""
+    for name in ("project", "baseline"):
+        print(f"bench: accuracy and turn breakdown of {name}...", flush=True)
+        bots[name]["accuracy"] = in_process("bench.accuracy", models[name])["accuracy"]
+        bots[name].update(in_process("bench.breakdown", models[name]))
+    print("bench: CPU per turn through one long conversation of the project (bench.turn_cost)...", flush=True)
+    bots["project"].update(in_process("bench.turn_cost", models["project"]))
+    for key in ("train_s", "accuracy", "nlu_p50_ms", "policy_p50_ms", *TURN_COST_KEYS):
+        bots["project-2w"][key] = bots["project"].get(key)
+
+
+def _end_notes(meta: Dict[str, Any], resumed: bool, work: Path) -> None:
+    meta["load average at end"] = load_average()
+    if resumed:
+        meta["training"] = f"times from the kept run in {work} (same machine, same session)"
+    meta["project serving settings"] = ", ".join(f"{k}={v}" for k, v in SERVING_ENV.items())
+    meta["project-2w"] = "the same model and settings, SANIC_WORKERS=2 (atomic Redis lock store)"
+    meta["baseline serving settings"] = "Rasa's defaults"
+    meta["tracker stores"] = (
+        "SQLite files of their own; the project's SettingsSQLTrackerStore (endpoints.yml, tracker cache "
+        "of CRS_TRACKER_CACHE_SIZE, default 64), the baseline Rasa's SQLTrackerStore"
+    )
+
+
+def _report(bots: Dict[str, Dict[str, Any]], meta: Dict[str, Any], session_turns: int) -> str:
+    text = table(bots)
+    if session_turns > 0:
+        text += "\n\n" + session_table({n: bots[n] for n in ("project", "baseline")})
+    notes = "\n".join(f"- {key}: {value}" for key, value in meta.items())
+    return f"# Benchmark: project vs Rasa's default configuration\n\n{text}\n\n{notes}\n"
+
+
+def main(argv: Optional[list] = None) -> int:
+    args = _parser().parse_args(argv)
     session_turns = args.session_turns if args.session_turns is not None else 30 if args.quick else 300
 
     work = args.resume or Path(tempfile.mkdtemp(prefix="crs-bench-"))
@@ -192,58 +273,12 @@ def main(argv: Optional[list] = None) -> int:
     }
     print(f"bench: work dir {work}; load average {meta['load average at start']}", flush=True)
     bots: Dict[str, Dict[str, Any]] = {"project": {}, "project-2w": {}, "baseline": {}}
-    models = {"project": args.project_model, "baseline": args.baseline_model}
-    configs = {"project": ROOT / "config.yml", "baseline": write_baseline_config(work)}
-    for name in ("project", "baseline"):
-        if models[name] is None:
-            print(f"bench: training {name} ({configs[name].name})...", flush=True)
-            models[name], seconds = train(configs[name], work, name, work / f"train-{name}.log")
-            trained[name] = seconds
-            (work / "train.json").write_text(json.dumps(trained))
-            print(f"bench:   {seconds:.0f}s", flush=True)
-        bots[name]["train_s"] = trained.get(name)
-    prefix = f"crsbench{uuid.uuid4().hex[:8]}"
-    two_workers_locks = lock_store_yaml(REDIS_HOST, REDIS_PORT, REDIS_DB, key_prefix=prefix)
-    serving: Dict[str, Tuple[Dict[str, str], Optional[Mapping[str, str]], str]] = {
-        "project": ({}, SERVING_ENV, ""),
-        "project-2w": ({"SANIC_WORKERS": "2"}, SERVING_ENV, two_workers_locks),
-        "baseline": ({}, None, ""),
-    }
-    for name, (env, serving_env, extra) in serving.items():
-        print(f"bench: serving and loading {name}...", flush=True)
-        model = models["baseline" if name == "baseline" else "project"]
-        assert model is not None
-        turns = session_turns if name in ("project", "baseline") else 0
-        baseline = name == "baseline"
-        measured = measure_bot(
-            name, model, work, env, serving_env, extra, examples, args.quick, turns, rasa_store=baseline
-        )
-        bots[name].update(measured)
-        (work / "partial.json").write_text(json.dumps(bots, indent=2))
-    for name in ("project", "baseline"):
-        print(f"bench: accuracy and turn breakdown of {name}...", flush=True)
-        bots[name]["accuracy"] = in_process("bench.accuracy", models[name])["accuracy"]
-        bots[name].update(in_process("bench.breakdown", models[name]))
-    print("bench: CPU per turn through one long conversation of the project (bench.turn_cost)...", flush=True)
-    bots["project"].update(in_process("bench.turn_cost", models["project"]))
-    for key in ("train_s", "accuracy", "nlu_p50_ms", "policy_p50_ms", *TURN_COST_KEYS):
-        bots["project-2w"][key] = bots["project"].get(key)
-    meta["load average at end"] = load_average()
-    if args.resume:
-        meta["training"] = f"times from the kept run in {work} (same machine, same session)"
-    meta["project serving settings"] = ", ".join(f"{k}={v}" for k, v in SERVING_ENV.items())
-    meta["project-2w"] = "the same model and settings, SANIC_WORKERS=2 (atomic Redis lock store)"
-    meta["baseline serving settings"] = "Rasa's defaults"
-    meta["tracker stores"] = (
-        "SQLite files of their own; the project's SettingsSQLTrackerStore (endpoints.yml, tracker cache "
-        "of CRS_TRACKER_CACHE_SIZE, default 64), the baseline Rasa's SQLTrackerStore"
-    )
-
-    text = table(bots)
-    if session_turns > 0:
-        text += "\n\n" + session_table({n: bots[n] for n in ("project", "baseline")})
-    notes = "\n".join(f"- {key}: {value}" for key, value in meta.items())
-    report = f"# Benchmark: project vs Rasa's default configuration\n\n{text}\n\n{notes}\n"
+    models: Dict[str, Any] = {"project": args.project_model, "baseline": args.baseline_model}
+    _train_models(models, work, trained, bots)
+    _serve_and_load(models, work, examples, args.quick, session_turns, bots)
+    _in_process_figures(models, bots)
+    _end_notes(meta, bool(args.resume), work)
+    report = _report(bots, meta, session_turns)
     soaked: Dict[str, Any] = {}
 
     # Optional, separate step: the soak (bench/soak.py). Off unless --soak-minutes is given.

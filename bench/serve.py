@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Mapping, Optional
 
 from bench.load import wait_first_reply
-from launcher.stack import Stack, StackError, start_stack
+from launcher.stack import Stack, StackError, StackOptions, start_stack
 
 
 def serve(
@@ -25,14 +25,16 @@ def serve(
     """
     log_dir = work_dir / f"logs-{name}"
     return start_stack(
-        database_url=f"sqlite:///{work_dir / f'{name}.db'}",
-        gateway=False,
-        extra_env=env,
-        log_dir=log_dir,
-        model=model,
-        defer_rasa=True,
-        endpoints_extra=endpoints_extra,
-        serving_env=serving_env or {},
+        StackOptions(
+            database_url=f"sqlite:///{work_dir / f'{name}.db'}",
+            gateway=False,
+            extra_env=env,
+            log_dir=log_dir,
+            model=model,
+            defer_rasa=True,
+            endpoints_extra=endpoints_extra,
+            serving_env=serving_env or {},
+        )
     )
 
 

@@ -9,7 +9,7 @@ One conversation, one sender id, each message sent when the previous one is answ
 (a closed loop, nothing else loading the server), through the REST channel.
 
 Reported: the median latency of turns 1-10, 91-100, 191-200 and 291-300 and the ratio of
-the last window to the first (issue 12: within 1.3x). A shorter session gets evenly spaced
+the last window to the first (the target: within 1.3x). A shorter session gets evenly spaced
 windows of the same width (`session_windows`). Latency on a shared machine is noisy, so
 given the Rasa server's process group, each window's CPU time per turn (all its processes
 and threads, from /proc; the mean over the window, as /proc counts in 10 ms ticks) and its

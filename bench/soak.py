@@ -37,9 +37,19 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Tuple
 import aiohttp
 import yaml
 
-from bench.load import percentile, run_load
+from bench.load import percentile, run_load, timed_post
 from bench.memory import process_group
-from launcher.stack import MODEL, ROOT, Redis, Stack, StackError, cores, plan_workers, start_stack
+from launcher.stack import (
+    MODEL,
+    ROOT,
+    Redis,
+    Stack,
+    StackError,
+    StackOptions,
+    cores,
+    plan_workers,
+    start_stack,
+)
 
 TIMEOUT = aiohttp.ClientTimeout(total=30)
 MAX_IN_FLIGHT = 500  # beyond this the server is not keeping up: a message is counted as an error
@@ -151,15 +161,9 @@ async def _soak(
         turn = number // conversations
         sender = f"soak-{run_id}-{slot}-{turn // turns}"  # a new parent every `turns` questions
         text = texts[number % len(texts)]
-        start = time.perf_counter()
-        try:
-            async with session.post(url, json={"sender": sender, "message": text}) as response:
-                body = await response.json(content_type=None)
-                ok = response.status == 200 and isinstance(body, list) and len(body) > 0
-        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
-            ok = False
-        if ok:
-            bucket.latencies.append(time.perf_counter() - start)
+        latency = await timed_post(session, url, sender, text)
+        if latency is not None:
+            bucket.latencies.append(latency)
         else:
             bucket.errors += 1
 
@@ -245,12 +249,14 @@ def soak_model(
     log(f"soak: {plan.note}")
     prefix = f"crssoak{uuid.uuid4().hex[:8]}"
     stack = start_stack(
-        database_url=f"sqlite:///{work / 'soak.db'}",
-        gateway=False,
-        log_dir=work / "logs-soak",
-        model=model,
-        rasa_workers=plan.workers,
-        endpoints_extra=redis.lock_store_yaml(prefix) if plan.lock_store else "",
+        StackOptions(
+            database_url=f"sqlite:///{work / 'soak.db'}",
+            gateway=False,
+            log_dir=work / "logs-soak",
+            model=model,
+            rasa_workers=plan.workers,
+            endpoints_extra=redis.lock_store_yaml(prefix) if plan.lock_store else "",
+        )
     )
     try:
         return soak_stack(stack, texts, minutes, rate, log=log)

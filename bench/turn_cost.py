@@ -12,7 +12,7 @@ sends one sender `turns` FAQ questions of the held-out set in a row through Rasa
 window of ten turns asks the same ones and only the session's length differs. Reported:
 this thread's CPU time per turn (`time.thread_time`; the encoder and the classifiers run
 on it), the median of turns 1-10, 91-100, 191-200 and 291-300, and the last window's
-ratio to the first (issue 19: at most 1.3). A measurement, not a test.
+ratio to the first (the target: at most 1.3). A measurement, not a test.
 """
 
 from __future__ import annotations

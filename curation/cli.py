@@ -11,7 +11,13 @@ import sys
 from pathlib import Path
 from typing import List, Optional, Sequence
 
-from curation.corrections import CorrectionsError, domain_problems, load_domain, read_corrections
+from curation.corrections import (
+    Correction,
+    CorrectionsError,
+    domain_problems,
+    load_domain,
+    read_corrections,
+)
 from curation.merge import Change, MergeError, destination, home_blocks, plan, write
 from curation.retrain import Runner, retrain_and_evaluate, run_command
 from curation.review import Ask, Outcome, Say, review
@@ -88,24 +94,8 @@ def main(
     """``ask`` answers the review's questions (``input`` on a terminal), ``run`` runs the
     training and evaluation commands in ``root``: both are replaced in the tests."""
     args = parse_args(argv)
-    try:
-        corrections = read_corrections(args.file)
-        problems = domain_problems(corrections, load_domain(args.domain))
-    except CorrectionsError as error:
-        raise SystemExit(f"error: {error}\nnothing written") from None
-    if problems:
-        listed = "\n".join(f"  - {problem}" for problem in problems)
-        raise SystemExit(
-            f"error: {args.file} names intents domain.yml cannot train; nothing written:\n{listed}\n"
-            "fix or remove these blocks (the intents are listed under `intents:` in domain.yml, "
-            "the answers as `utter_faq/<key>` responses)"
-        )
-    interactive = not (args.accept_all or args.dry_run)
-    if interactive and ask is None:
-        if not sys.stdin.isatty():
-            raise SystemExit("error: the review asks questions: run it in a terminal, or pass --accept-all")
-        ask = input
-
+    corrections = _checked_corrections(args.file, args.domain)
+    ask = _asker(args, ask)
     homes = home_blocks(args.nlu_dir)
     held_out = held_out_texts(args.held_out if args.held_out is not None else PROJECT_SETS.values())
     say(f"{len(corrections)} correction(s) in {shown(args.file)}")
@@ -114,9 +104,7 @@ def main(
         return destination(intent, homes, args.nlu_dir)
 
     try:
-        outcome = review(
-            corrections, load_index(args.nlu_dir), held_out, target, say, ask if interactive else None
-        )
+        outcome = review(corrections, load_index(args.nlu_dir), held_out, target, say, ask)
     except KeyboardInterrupt:
         raise SystemExit("\ninterrupted: nothing written") from None
     say(summary(outcome))
@@ -132,7 +120,7 @@ def main(
     if args.dry_run:
         say("dry run: nothing written")
         return 0
-    if ask is not None and interactive and _answer_no(ask, f"write these to {len(changes)} file(s)? [Y/n] "):
+    if ask is not None and _answer_no(ask, f"write these to {len(changes)} file(s)? [Y/n] "):
         say("nothing written")
         return 0
     write(changes)
@@ -141,6 +129,34 @@ def main(
         say("not retrained (--no-train): `make train` then `make evaluate` when ready")
         return 0
     return retrain_and_evaluate(root, run, say)
+
+
+def _checked_corrections(file: Path, domain: Path) -> List[Correction]:
+    """The corrections in `file`; SystemExit when it cannot be read or names what `domain` cannot train."""
+    try:
+        corrections = read_corrections(file)
+        problems = domain_problems(corrections, load_domain(domain))
+    except CorrectionsError as error:
+        raise SystemExit(f"error: {error}\nnothing written") from None
+    if problems:
+        listed = "\n".join(f"  - {problem}" for problem in problems)
+        raise SystemExit(
+            f"error: {file} names intents domain.yml cannot train; nothing written:\n{listed}\n"
+            "fix or remove these blocks (the intents are listed under `intents:` in domain.yml, "
+            "the answers as `utter_faq/<key>` responses)"
+        )
+    return corrections
+
+
+def _asker(args: argparse.Namespace, ask: Optional[Ask]) -> Optional[Ask]:
+    """Who answers the review's questions: None without questions (--accept-all, --dry-run)."""
+    if args.accept_all or args.dry_run:
+        return None
+    if ask is None:
+        if not sys.stdin.isatty():
+            raise SystemExit("error: the review asks questions: run it in a terminal, or pass --accept-all")
+        ask = input
+    return ask
 
 
 def _answer_no(ask: Ask, question: str) -> bool:

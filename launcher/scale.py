@@ -15,7 +15,6 @@ import argparse
 import os
 import re
 import shutil
-import sys
 import tempfile
 import threading
 import uuid
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 from launcher.databases import DatabaseError, ensure_database
+from launcher.service import Stoppable, run_until_stopped
 from launcher.stack import (
     MODEL,
     QUIET_ENV,
@@ -124,6 +124,33 @@ def _start_all(services: List[Service], timeout: float) -> None:
         raise errors[0]
 
 
+def _scale_env(database_url: str, sanic_workers: int, extra_env: Optional[Dict[str, str]]) -> Dict[str, str]:
+    return {
+        **os.environ,
+        **QUIET_ENV,
+        "PYTHONPATH": str(ROOT),
+        "CRS_DATABASE_URL": database_url,
+        "TICKET_LOCK_LIFETIME": LOCK_LIFETIME_SECONDS,
+        "SANIC_WORKERS": str(sanic_workers),
+        **SERVING_ENV,
+        **(extra_env or {}),
+    }
+
+
+def nginx_service(config: Path, env: Dict[str, str], log_dir: Path, port: int) -> Service:
+    """nginx in the foreground with `config`, in front of the replicas on 127.0.0.1:port."""
+    return Service(
+        "nginx",
+        [NGINX, "-c", str(config), "-p", str(log_dir)],
+        env,
+        log_dir / "nginx.log",
+        lambda s: http_ok(f"http://127.0.0.1:{port}/webhooks/rest/"),
+        # Once up, nginx itself is healthy while it answers at all: with every replica down it
+        # answers 502, and restarting it would not bring a replica back.
+        healthy=lambda s: http_answers(f"http://127.0.0.1:{port}/webhooks/rest/"),
+    )
+
+
 def start_scale(
     replicas: int = 2,
     database_url: str = DEFAULT_DATABASE_URL,
@@ -149,16 +176,7 @@ def start_scale(
     port = port or free_port()
     actions_port = free_port()
     actions_url = f"http://127.0.0.1:{actions_port}"
-    env = {
-        **os.environ,
-        **QUIET_ENV,
-        "PYTHONPATH": str(ROOT),
-        "CRS_DATABASE_URL": database_url,
-        "TICKET_LOCK_LIFETIME": LOCK_LIFETIME_SECONDS,
-        "SANIC_WORKERS": str(sanic_workers),
-        **SERVING_ENV,
-        **(extra_env or {}),
-    }
+    env = _scale_env(database_url, sanic_workers, extra_env)
     endpoints = endpoints_file(
         f"{actions_url}/webhook", log_dir, lock_store_yaml(redis_host, redis_port, redis_db, key_prefix)
     )
@@ -171,26 +189,9 @@ def start_scale(
             f"Rasa replica {index}", env, rasa_port, endpoints, model, log_dir / f"rasa-{index}.log"
         )
     config = nginx_config(log_dir, port, rasa_ports)
-    services["nginx"] = Service(
-        "nginx",
-        [NGINX, "-c", str(config), "-p", str(log_dir)],
-        env,
-        log_dir / "nginx.log",
-        lambda s: http_ok(f"http://127.0.0.1:{port}/webhooks/rest/"),
-        # Once up, nginx itself is healthy while it answers at all: with every replica down it
-        # answers 502, and restarting it would not bring a replica back.
-        healthy=lambda s: http_answers(f"http://127.0.0.1:{port}/webhooks/rest/"),
-    )
-    stack = ScaleStack(
-        url=f"http://127.0.0.1:{port}",
-        rasa_urls=[f"http://127.0.0.1:{p}" for p in rasa_ports],
-        actions_url=actions_url,
-        database_url=database_url,
-        key_prefix=key_prefix,
-        log_dir=log_dir,
-        services=services,
-        timeout=timeout,
-    )
+    services["nginx"] = nginx_service(config, env, log_dir, port)
+    url, rasa_urls = f"http://127.0.0.1:{port}", [f"http://127.0.0.1:{p}" for p in rasa_ports]
+    stack = ScaleStack(url, rasa_urls, actions_url, database_url, key_prefix, log_dir, services, timeout)
     try:
         _start_all([services["actions"]] + [services[f"rasa-{i}"] for i in range(replicas)], timeout)
         services["nginx"].start(timeout)
@@ -212,35 +213,22 @@ def run(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--redis-db", type=int, default=int(os.environ.get("CRS_REDIS_DB", "1")))
     args = parser.parse_args(argv)
     stop_on_signals()  # before the first part starts: a signal during start-up stops them too
-    log_dir = ROOT / "var" / "scale"
     print(f"Starting the action server, {args.replicas} Rasa replicas and nginx...", flush=True)
-    stack: Optional[ScaleStack] = None
-    try:
-        if ensure_database(args.database_url):
-            print("Created the database (it was missing).", flush=True)
-        stack = start_scale(
-            replicas=args.replicas,
-            database_url=args.database_url,
-            redis_host=args.redis_host,
-            redis_port=args.redis_port,
-            redis_db=args.redis_db,
-            port=args.port,
-            log_dir=log_dir,
-        )
-        print(f"\n  Load balancer (REST):  {stack.url}/webhooks/rest/webhook")
-        print(f"  Health:                {stack.url}/webhooks/rest/health")
-        print(f"  Replicas:              {', '.join(stack.rasa_urls)}")
-        print(f"  Logs:                  {log_dir}\n\nPress Ctrl-C to stop.", flush=True)
-        Supervisor(stack.services, stack.timeout, log=lambda line: print(line, flush=True)).run()
-        return 0
-    except (StackError, DatabaseError) as error:
-        print(f"Could not start: {error}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 0
-    finally:
-        if stack is not None:
-            stack.stop()
+    return run_until_stopped(lambda started: _serve(args, started), (StackError, DatabaseError))
+
+
+def _serve(args: argparse.Namespace, started: List[Stoppable]) -> None:
+    log_dir = ROOT / "var" / "scale"
+    if ensure_database(args.database_url):
+        print("Created the database (it was missing).", flush=True)
+    redis = (args.redis_host, args.redis_port, args.redis_db)
+    stack = start_scale(args.replicas, args.database_url, *redis, port=args.port, log_dir=log_dir)
+    started.append(stack)
+    print(f"\n  Load balancer (REST):  {stack.url}/webhooks/rest/webhook")
+    print(f"  Health:                {stack.url}/webhooks/rest/health")
+    print(f"  Replicas:              {', '.join(stack.rasa_urls)}")
+    print(f"  Logs:                  {log_dir}\n\nPress Ctrl-C to stop.", flush=True)
+    Supervisor(stack.services, stack.timeout, log=lambda line: print(line, flush=True)).run()
 
 
 if __name__ == "__main__":

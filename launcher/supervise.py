@@ -20,7 +20,9 @@ import signal
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, Iterator, Mapping, Optional, Protocol
+from typing import Callable, Dict, Mapping, Optional, Protocol
+
+from launcher.proc_net import listening_inodes
 
 INITIAL_BACKOFF = 1.0
 MAX_BACKOFF = 30.0
@@ -220,22 +222,9 @@ def die_with_parent() -> None:
         pass
 
 
-def _listening_inodes(port: int) -> Iterator[str]:
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        try:
-            lines = Path(table).read_text().splitlines()[1:]
-        except OSError:
-            continue
-        for line in lines:
-            fields = line.split()
-            local, state, inode = fields[1], fields[3], fields[9]
-            if state == "0A" and int(local.rsplit(":", 1)[1], 16) == port:  # 0A: LISTEN
-                yield inode
-
-
 def port_holder(port: int) -> Optional[str]:
     """ "pid 123 (python …)" of the process listening on `port`, when /proc tells."""
-    inodes = {f"socket:[{inode}]" for inode in _listening_inodes(port)}
+    inodes = {f"socket:[{inode}]" for inode in listening_inodes(port)}
     if not inodes:
         return None
     for pid in filter(str.isdigit, os.listdir("/proc")):

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Set
 
+from launcher.proc_net import listening_inodes
+
 # /proc/<pid>/stat states of a process that has exited (zombie, dead).
 EXITED_STATES = frozenset("ZX")
 # Looks in a row that must see a worker missing before the server counts as broken.
@@ -109,16 +111,7 @@ class WorkerWatch:
 
 def _listening_socket(port: int) -> Optional[str]:
     """The /proc link target ("socket:[inode]") of the TCP socket listening on `port`, if any."""
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        try:
-            lines = Path(table).read_text().splitlines()[1:]
-        except OSError:
-            continue
-        for line in lines:
-            fields = line.split()
-            if fields[1].rsplit(":", 1)[1] == f"{port:04X}" and fields[3] == "0A":  # 0A: LISTEN
-                return f"socket:[{fields[9]}]"
-    return None
+    return next((f"socket:[{inode}]" for inode in listening_inodes(port)), None)
 
 
 def listening_pids(port: int) -> List[int]:

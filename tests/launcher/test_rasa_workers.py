@@ -23,6 +23,7 @@ from launcher import stack
 from launcher.stack import (
     Redis,
     StackError,
+    StackOptions,
     child_processes,
     cores,
     endpoints_file,
@@ -145,7 +146,7 @@ def test_several_workers_without_a_lock_store_are_refused(tmp_path):
     model = tmp_path / "model.tar.gz"
     model.write_bytes(b"")
     with pytest.raises(StackError, match="2 Rasa workers need a shared lock store"):
-        start_stack(model=model, rasa_workers=2, log_dir=tmp_path)
+        start_stack(StackOptions(model=model, rasa_workers=2, log_dir=tmp_path))
 
 
 # A stand-in for Sanic's workers: the parent listens, forks two children that inherit the
@@ -224,8 +225,8 @@ def test_make_run_says_how_many_workers_before_starting(monkeypatch, capsys, tmp
     monkeypatch.delenv("CRS_RASA_WORKERS", raising=False)
     started = {}
 
-    def fake_start_stack(**kwargs):
-        started.update(kwargs)
+    def fake_start_stack(options: StackOptions):
+        started.update(vars(options))
         raise StackError("stopped here by the test")
 
     monkeypatch.setattr(stack, "start_stack", fake_start_stack)

@@ -8,7 +8,7 @@ from typing import Any, Dict, List
 
 import pytest
 
-from launcher.stack import MODEL, start_stack
+from launcher.stack import MODEL, StackOptions, start_stack
 from tests.helpers import ROOT
 
 RESULTS = ROOT / "results"
@@ -35,7 +35,7 @@ def live_bot(tmp_path_factory):
     """Action server + Rasa on free loopback ports, with their own SQLite tracker store."""
     db = tmp_path_factory.mktemp("tracker") / "rasa.db"
     log_dir = tmp_path_factory.mktemp("logs")
-    with start_stack(database_url=f"sqlite:///{db}", gateway=False, log_dir=log_dir) as stack:
+    with start_stack(StackOptions(database_url=f"sqlite:///{db}", gateway=False, log_dir=log_dir)) as stack:
         stack.database_path = db  # type: ignore[attr-defined]
         yield stack
 

@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from launcher.stack import start_stack
+from launcher.stack import StackOptions, start_stack
 from tests.model.conftest import send
 
 DEPLOYMENT = {"CRS_EMERGENCY_NUMBER": "112", "CRS_CARE_TEAM_PHONE": "555-0100", "CRS_CARE_TEAM_CONTACT": ""}
@@ -16,7 +16,9 @@ def bot_without_actions(tmp_path_factory):
     db = tmp_path_factory.mktemp("tracker") / "rasa.db"
     log_dir = tmp_path_factory.mktemp("logs")
     url = f"sqlite:///{db}"
-    with start_stack(database_url=url, gateway=False, log_dir=log_dir, extra_env=DEPLOYMENT) as stack:
+    with start_stack(
+        StackOptions(database_url=url, gateway=False, log_dir=log_dir, extra_env=DEPLOYMENT)
+    ) as stack:
         stack.services["actions"].stop()
         yield stack
 

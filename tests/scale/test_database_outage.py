@@ -13,7 +13,7 @@ import uuid
 import pytest
 
 from launcher.databases import ensure_database
-from launcher.stack import start_stack
+from launcher.stack import StackOptions, start_stack
 from tests.scale.own_postgres import OwnPostgres
 from tests.scale.support import count, get_json, post, tracker_events, turns
 
@@ -29,10 +29,12 @@ def outage(tmp_path_factory):
         ensure_database(f"{server.url}/crs")
         log_dir = tmp_path_factory.mktemp("outage-logs")
         with start_stack(
-            database_url=f"{server.url}/crs",
-            gateway=False,
-            log_dir=log_dir,
-            extra_env={"CRS_DB_RETRY_SECONDS": RETRY_SECONDS},
+            StackOptions(
+                database_url=f"{server.url}/crs",
+                gateway=False,
+                log_dir=log_dir,
+                extra_env={"CRS_DB_RETRY_SECONDS": RETRY_SECONDS},
+            )
         ) as stack:
             yield stack, server, log_dir
     finally:

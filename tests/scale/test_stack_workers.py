@@ -13,7 +13,7 @@ from typing import Dict, List
 
 import pytest
 
-from launcher.stack import MODEL, Redis, child_processes, serving_workers, start_stack
+from launcher.stack import MODEL, Redis, StackOptions, child_processes, serving_workers, start_stack
 from tests.scale.conftest import REDIS_DB, REDIS_HOST, REDIS_PORT
 from tests.scale.support import delete_redis_keys, post
 
@@ -32,12 +32,14 @@ def check_workers_answer(model: Path, log_dir: Path, workers: int = 2) -> Dict[i
     redis = Redis(REDIS_HOST, REDIS_PORT, REDIS_DB)
     try:
         with start_stack(
-            database_url=f"sqlite:///{log_dir / 'rasa.db'}",
-            gateway=False,
-            log_dir=log_dir,
-            model=model,
-            rasa_workers=workers,
-            endpoints_extra=redis.lock_store_yaml(prefix),
+            StackOptions(
+                database_url=f"sqlite:///{log_dir / 'rasa.db'}",
+                gateway=False,
+                log_dir=log_dir,
+                model=model,
+                rasa_workers=workers,
+                endpoints_extra=redis.lock_store_yaml(prefix),
+            )
         ) as stack:
             rasa = stack.services["rasa"]
             assert rasa.process is not None

@@ -457,7 +457,7 @@ def test_the_cache_is_bounded_and_can_be_off(urls, stores):
 
 
 def test_long_conversations_are_bounded_by_their_events(urls, stores):
-    stores.monkeypatch.setattr("assistant.plugins.tracker_store.EVENTS_PER_CONVERSATION", 10)
+    stores.monkeypatch.setattr("assistant.plugins.tracker_cache.EVENTS_PER_CONVERSATION", 10)
     url = urls[0]
     store, reference, clock = stores.cached(url, size=3), stores.rasa(url), Clock(START)
     assert store.cache.max_events == 30

@@ -25,7 +25,7 @@ VAGUE = ["hmm", "stuff", "the thing with the blood", "medicine", "is it bad", "a
 @pytest.fixture(scope="module")
 def stack() -> Iterator[Any]:
     try:
-        from launcher.stack import MODEL, start_stack
+        from launcher.stack import MODEL, StackOptions, start_stack
     except ImportError:
         pytest.skip("launcher/stack.py is missing")
     if not Path(MODEL).exists():
@@ -37,9 +37,11 @@ def stack() -> Iterator[Any]:
         logs = Path(tmp) / "logs"
         logs.mkdir()
         with start_stack(
-            database_url=f"sqlite:///{tmp}/rasa.db",
-            extra_env={"CRS_RATE_LIMIT": "600/minute", "CRS_CARE_TEAM_PHONE": "+1 555 0100"},
-            log_dir=logs,
+            StackOptions(
+                database_url=f"sqlite:///{tmp}/rasa.db",
+                extra_env={"CRS_RATE_LIMIT": "600/minute", "CRS_CARE_TEAM_PHONE": "+1 555 0100"},
+                log_dir=logs,
+            )
         ) as running:
             yield running
 

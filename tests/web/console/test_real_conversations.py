@@ -51,7 +51,7 @@ def _say(rasa_url: str, sender: str, message: str) -> list[dict]:
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def filled_database(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[str]:  # noqa: ANN001
-    from launcher.stack import MODEL, start_stack
+    from launcher.stack import MODEL, StackOptions, start_stack
 
     if not Path(MODEL).exists():
         pytest.skip(f"no trained model at {MODEL}: run `make train` first")
@@ -67,7 +67,7 @@ def filled_database(request: pytest.FixtureRequest, tmp_path_factory) -> Iterato
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         url = admin.url.set(database=name).render_as_string(hide_password=False)
     try:
-        with start_stack(database_url=url, gateway=False, timeout=600) as stack:
+        with start_stack(StackOptions(database_url=url, gateway=False, timeout=600)) as stack:
             for sender, messages in CONVERSATIONS.items():
                 for message in messages:
                     assert _say(stack.rasa_url, sender, message), message
