@@ -12,8 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
-import yaml
-
+from assistant.project_files import nlu_examples
 from launcher.stack import ROOT
 
 HOLDOUT = ROOT / "tests" / "data" / "nlu_holdout.yml"
@@ -21,19 +20,7 @@ HOLDOUT = ROOT / "tests" / "data" / "nlu_holdout.yml"
 
 def holdout_examples(path: Path = HOLDOUT) -> List[Tuple[str, str]]:
     """(text, expected label) pairs, entity markup removed."""
-    import re
-
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    pairs = []
-    for block in data.get("nlu", []):
-        if "intent" not in block:
-            continue
-        for line in str(block["examples"]).splitlines():
-            text = line.strip()
-            if text.startswith("- "):
-                text = re.sub(r"\[([^\]]+)\]\([^)]*\)|\[([^\]]+)\]\{[^}]*\}", r"\1\2", text[2:].strip())
-                pairs.append((text, block["intent"]))
-    return pairs
+    return [(text, intent) for intent, text in nlu_examples(path)]
 
 
 def predicted_label(parse_data: Dict[str, Any]) -> str:

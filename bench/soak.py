@@ -25,7 +25,6 @@ import argparse
 import asyncio
 import json
 import math
-import re
 import sys
 import tempfile
 import time
@@ -35,8 +34,8 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 import aiohttp
-import yaml
 
+from assistant.project_files import nlu_examples
 from bench.load import percentile, run_load, timed_post
 from bench.memory import process_group
 from launcher.stack import (
@@ -100,14 +99,7 @@ class SoakResult:
 
 def training_texts(folder: Path = ROOT / "data" / "nlu") -> List[str]:
     """The example messages of the project's training data (entity markup removed)."""
-    texts = []
-    for path in sorted(folder.glob("*.yml")):
-        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
-            for line in str(block.get("examples", "")).splitlines():
-                if line.strip().startswith("- "):
-                    text = re.sub(r"\[([^\]]+)\]\([^)]*\)|\[([^\]]+)\]\{[^}]*\}", r"\1\2", line.strip()[2:])
-                    texts.append(text.strip())
-    return [t for t in texts if t]
+    return [text for path in sorted(folder.glob("*.yml")) for _, text in nlu_examples(path) if text]
 
 
 def rasa_processes(stack: Stack) -> Dict[int, str]:

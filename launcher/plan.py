@@ -11,6 +11,7 @@ import socket
 from dataclasses import dataclass
 from typing import Callable, Mapping, Optional
 
+from assistant.settings_spec import SettingError, read
 from launcher.service import StackError
 
 # Conversation locks of `make run`'s workers in Redis (Rasa accepts alphanumeric prefixes only).
@@ -35,11 +36,13 @@ class Redis:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Redis:
-        port, db = env.get("CRS_REDIS_PORT", "6379"), env.get("CRS_REDIS_DB", "1")
-        for name, raw in (("CRS_REDIS_PORT", port), ("CRS_REDIS_DB", db)):
-            if not raw.strip().isdigit():
-                raise StackError(f"{name} must be a whole number, not {raw!r}")
-        return cls(env.get("CRS_REDIS_HOST", "").strip() or "127.0.0.1", int(port), int(db))
+        try:
+            host, port, db = (
+                read(name, env) for name in ("CRS_REDIS_HOST", "CRS_REDIS_PORT", "CRS_REDIS_DB")
+            )
+        except SettingError as error:
+            raise StackError(str(error)) from None
+        return cls(str(host), int(port or 0), int(db or 0))
 
     def answers(self, timeout: float = 1.0) -> bool:
         """True when a Redis server answers PING here without asking for a password."""

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 from launcher.databases import DatabaseError, ensure_database
-from launcher.service import Stoppable, run_until_stopped
+from launcher.service import Stoppable, run_until_stopped, setting
 from launcher.stack import (
     MODEL,
     QUIET_ENV,
@@ -206,11 +206,11 @@ def run(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m launcher.scale")
     parser.add_argument("command", choices=["run"])
     parser.add_argument("--replicas", type=int, default=2)
-    parser.add_argument("--port", type=int, default=int(os.environ.get("CRS_SCALE_PORT", "5080")))
+    parser.add_argument("--port", type=int, default=setting("CRS_SCALE_PORT"))
     parser.add_argument("--database-url", default=os.environ.get("CRS_DATABASE_URL", DEFAULT_DATABASE_URL))
-    parser.add_argument("--redis-host", default=os.environ.get("CRS_REDIS_HOST", "127.0.0.1"))
-    parser.add_argument("--redis-port", type=int, default=int(os.environ.get("CRS_REDIS_PORT", "6379")))
-    parser.add_argument("--redis-db", type=int, default=int(os.environ.get("CRS_REDIS_DB", "1")))
+    parser.add_argument("--redis-host", default=setting("CRS_REDIS_HOST"))
+    parser.add_argument("--redis-port", type=int, default=setting("CRS_REDIS_PORT"))
+    parser.add_argument("--redis-db", type=int, default=setting("CRS_REDIS_DB"))
     args = parser.parse_args(argv)
     stop_on_signals()  # before the first part starts: a signal during start-up stops them too
     print(f"Starting the action server, {args.replicas} Rasa replicas and nginx...", flush=True)

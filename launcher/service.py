@@ -16,8 +16,9 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Protocol, Tuple, Type
+from typing import Any, Callable, Dict, List, Optional, Protocol, Tuple, Type
 
+from assistant.settings_spec import SettingError, read
 from launcher.supervise import die_with_parent
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -189,3 +190,12 @@ def run_until_stopped(
     finally:
         for stack in started:
             stack.stop()
+
+
+def setting(name: str) -> Any:
+    """A launcher setting from the environment, by the settings table; a bad value stops the
+    launcher with the table's message (argparse defaults are read before the parser runs)."""
+    try:
+        return read(name, os.environ)
+    except SettingError as error:
+        raise SystemExit(f"Could not start: {error}") from None

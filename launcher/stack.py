@@ -40,7 +40,7 @@ from launcher.service import HEALTH_TIMEOUT as HEALTH_TIMEOUT
 from launcher.service import ROOT as ROOT
 from launcher.service import Service as Service
 from launcher.service import StackError as StackError
-from launcher.service import Stoppable, run_until_stopped
+from launcher.service import Stoppable, run_until_stopped, setting
 from launcher.service import free_port as free_port
 from launcher.service import http_answers as http_answers
 from launcher.service import http_ok as http_ok
@@ -281,8 +281,8 @@ def _say(line: str) -> None:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m launcher.stack")
     parser.add_argument("command", choices=["run"])
-    parser.add_argument("--host", default=os.environ.get("CRS_GATEWAY_HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("CRS_GATEWAY_PORT", "8000")))
+    parser.add_argument("--host", default=setting("CRS_GATEWAY_HOST"))
+    parser.add_argument("--port", type=int, default=setting("CRS_GATEWAY_PORT"))
     parser.add_argument("--rasa-port", type=int, default=5005)
     parser.add_argument("--actions-port", type=int, default=5055)
     parser.add_argument("--log-dir", type=Path, default=ROOT / "var" / "logs")

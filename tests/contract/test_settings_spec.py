@@ -75,7 +75,7 @@ def test_deployment_settings_are_documented_and_used() -> None:
 
 
 def test_the_launcher_reads_only_its_settings() -> None:
-    reads = re.compile(r"environ\.get\(\"(CRS_[A-Z0-9_]+)\"")
+    reads = re.compile(r"(?:environ\.get|read|setting)\(\"(CRS_[A-Z0-9_]+)\"")
     names = {
         n for p in (ROOT / "launcher").rglob("*.py") for n in reads.findall(p.read_text(encoding="utf-8"))
     }
