@@ -47,7 +47,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--no-train", action="store_true", help="merge only: do not retrain and evaluate")
     parser.add_argument("--nlu-dir", type=Path, default=ROOT / "data" / "nlu", help=argparse.SUPPRESS)
-    parser.add_argument("--domain", type=Path, default=ROOT / "domain.yml", help=argparse.SUPPRESS)
+    parser.add_argument("--domain", type=Path, default=ROOT / "domain", help=argparse.SUPPRESS)
     parser.add_argument(
         "--held-out",
         type=Path,
@@ -141,8 +141,8 @@ def _checked_corrections(file: Path, domain: Path) -> List[Correction]:
     if problems:
         listed = "\n".join(f"  - {problem}" for problem in problems)
         raise SystemExit(
-            f"error: {file} names intents domain.yml cannot train; nothing written:\n{listed}\n"
-            "fix or remove these blocks (the intents are listed under `intents:` in domain.yml, "
+            f"error: {file} names intents the domain cannot train; nothing written:\n{listed}\n"
+            "fix or remove these blocks (the intents are listed under `intents:` in domain/core.yml, "
             "the answers as `utter_faq/<key>` responses)"
         )
     return corrections

@@ -151,10 +151,10 @@ def domain_problems(corrections: List[Correction], domain: DomainNames) -> List[
         base, _, key = intent.partition("/")
         retrieval = any(name.startswith(f"utter_{base}/") for name in domain.responses)
         if base not in domain.intents:
-            problems.append(f"unknown intent {intent!r}: {base!r} is not an intent in domain.yml")
+            problems.append(f"unknown intent {intent!r}: {base!r} is not an intent of the domain")
         elif key and f"utter_{intent}" not in domain.responses:
             problems.append(
-                f"unknown answer {intent!r}: domain.yml has no response utter_{intent} "
+                f"unknown answer {intent!r}: the domain has no response utter_{intent} "
                 f"(known keys: {', '.join(_keys(base, domain)) or 'none'})"
             )
         elif not key and retrieval:
