@@ -5,7 +5,7 @@ from evaluation.scoring import score
 from evaluation.sets import PROJECT_SETS, load_cases
 from tests.model.conftest import write_result
 
-MIN_ACCURACY = 0.97  # issue 8: the project's own held-out set, with the sentence encoder
+MIN_ACCURACY = 0.97  # the target on the project's own held-out set, with the sentence encoder
 
 
 def test_holdout_accuracy(parse):

@@ -1,7 +1,7 @@
 """The triage evaluation sets (tests/data/triage/, written without sight of the training data)
 through the live bot, as a parent's widget would send them.
 
-Issue 17's targets: every report in English escalated (the urgent reply, or the emergency
+The targets: every report in English escalated (the urgent reply, or the emergency
 line first); at most 3% of the non-reports given the urgent reply alone (no answer); every
 report in another language given the safety message in it, then the English reply with the
 emergency number.
@@ -30,7 +30,7 @@ CASES = [
     case for name, path in PROJECT_SETS.items() if name.startswith("triage set") for case in load_cases(path)
 ]
 KNOWN_MISSES = ROOT / "tests" / "data" / "triage" / "known_misses.yml"
-MAX_FALSE_ALARM_RATE = 0.03  # issue 17
+MAX_FALSE_ALARM_RATE = 0.03  # the target for non-reports alarmed
 
 
 def known(kind: str) -> Set[str]:
