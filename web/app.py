@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -36,14 +35,7 @@ from web.settings import WebSettings, get_web_settings
 
 STATIC_DIR = Path(__file__).parent / "static"
 WIDGET_PREFIX = "/static/widget"
-REMOVED_SETTINGS = {"CRS_TRUST_PROXY_HEADERS": "CRS_TRUSTED_PROXIES"}
 logger = logging.getLogger(__name__)
-
-
-def _warn_removed_settings() -> None:
-    for old, new in REMOVED_SETTINGS.items():
-        if old in os.environ:
-            logger.warning("%s is no longer read (it trusted any client's header); set %s", old, new)
 
 
 def _conversation_ids(settings: WebSettings) -> ConversationIds:
@@ -64,7 +56,6 @@ def create_app(settings: WebSettings | None = None, shared: Settings | None = No
     dependencies in `web.settings`."""
     settings = settings or get_web_settings()
     shared = shared or get_settings()
-    _warn_removed_settings()
     proxies = TrustedProxies(settings.trusted_proxies)
 
     @asynccontextmanager

@@ -16,7 +16,6 @@ from assistant.names import (
     FALLBACK_INTENT,
     FEEDBACK_ENTITY,
     FEEDBACK_INTENT,
-    LEGACY_URGENT_ACTION,
     OTHER_LANGUAGE_INTENT,
     OUT_OF_SCOPE_INTENT,
     TRIAGE_CAUTION,
@@ -40,9 +39,8 @@ FLAG_LABELS = {
     THUMBS_DOWN: "thumbs down",
 }
 
-# The urgent reply, and the custom action that gave it in conversations stored before it
-# moved into the Rasa process (assistant/plugins/nlg.py).
-URGENT_ACTIONS = frozenset({URGENT_RESPONSE, LEGACY_URGENT_ACTION})
+# The urgent reply (assistant/plugins/nlg.py).
+URGENT_ACTIONS = frozenset({URGENT_RESPONSE})
 EVENT_TYPES = ("user", "bot", "action")
 
 

@@ -39,7 +39,7 @@ def _conversation(rng: random.Random, n: int) -> list[dict]:
             rows.append(action(sender, "utter_faq", ts=ts + 1))
         elif kind == "urgent":
             rows.append(user(sender, text, "report_urgent_symptom", rng.uniform(0.5, 1), ts=ts))
-            rows.append(action(sender, rng.choice(["utter_urgent", "action_respond_urgent"]), ts=ts + 1))
+            rows.append(action(sender, "utter_urgent", ts=ts + 1))
         elif kind == "oos":
             rows.append(user(sender, text, "out_of_scope", rng.uniform(0.4, 1), ts=ts))
         elif kind == "fallback":
