@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
-from web.console.seed import create_events_table
+from console_tools.seed import create_events_table
 from web.console.tables import events
 
 __all__ = [

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from console_tools.redaction_eval import DEFAULT_SET, evaluate, load_cases
 from web.console import redaction
 from web.console.redaction import (
     ADDRESS,
@@ -23,7 +24,6 @@ from web.console.redaction import (
     find_personal_data,
     redact,
 )
-from web.console.redaction_eval import DEFAULT_SET, evaluate, load_cases
 
 CASES = [
     ("email", "write to jane.doe+kid@example.org please", "jane.doe"),
