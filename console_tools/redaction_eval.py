@@ -25,7 +25,7 @@ from pathlib import Path
 
 import yaml
 
-from web.console.redaction import Span, find_personal_data, redact
+from web.console.privacy import Span, find_personal_data, redact
 
 DEFAULT_SET = Path(__file__).resolve().parents[1] / "tests/web/console/data/personal_data.yml"
 _WORD_RE = re.compile(r"[\w'’.-]*\w")

@@ -25,7 +25,7 @@ from assistant.names import (
     feedback_command_value,
 )
 from assistant.names import FAQ_INTENT as RETRIEVAL_INTENT
-from web.console.redaction import redact
+from web.console.privacy import redact
 
 URGENT = "urgent"
 NOT_UNDERSTOOD = "not_understood"
