@@ -5,7 +5,7 @@
 
 For each database and size: a fresh database (a SQLite file in a temporary directory, or a
 new PostgreSQL database created through the given server URL and dropped afterwards) is
-filled by `console_tools.seed` and summarised by `web.console.summary.sync` (each in a child
+filled by `console_tools.seed` and summarised by `web.console.services.summary.sync` (each in a child
 process, timed, with its peak memory). The console (`create_console`, mounted under
 ``/console``) is then served by uvicorn in another child process, a reviewer signs in, and
 each page is requested ``--warmup`` times, then ``--requests`` times: p50 and p95 of the

@@ -63,7 +63,7 @@ def _child_seed(url: str, conversations: int, days: int, seed_value: int, end: f
 
 
 def _child_sync(url: str) -> dict[str, Any]:
-    from web.console.summary import sync
+    from web.console.services.summary import sync
 
     engine = make_engine(url)
     marks: list[tuple[int, float]] = []  # (events read so far, seconds so far)

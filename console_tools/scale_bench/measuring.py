@@ -24,8 +24,9 @@ from console_tools.scale_bench.model import (
     Run,
     Timing,
 )
-from web.console import auth, migrate
+from web.console import migrate
 from web.console.db import make_engine
+from web.console.services import auth
 from web.console.tables import conversations, events
 
 

@@ -11,9 +11,9 @@ from sqlalchemy import Engine
 
 from tests.web.console import reference_filters
 from tests.web.console.rasa_rows import action, bot, insert_rows, user
-from web.console import listing, reviews, summary
-from web.console.conversations import load_conversations
-from web.console.filters import parse_filters
+from web.console.services import listing, reviews, summary
+from web.console.services.conversations import load_conversations
+from web.console.services.filters import parse_filters
 
 TOPICS = ["what_is_crs", "crs_symptoms", "when_does_crs_start", "crs_treatment"]
 T0 = 1_700_000_000.0

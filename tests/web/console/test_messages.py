@@ -1,7 +1,7 @@
 import json
 
 from tests.web.console import rasa_rows
-from web.console.messages import (
+from web.console.services.messages import (
     NOT_UNDERSTOOD,
     OUT_OF_SCOPE,
     THUMBS_DOWN,

@@ -21,10 +21,11 @@ from webtest_support import ServerThread
 
 from tests.web.console.conftest import PASSWORD
 from tests.web.console.rasa_rows import action, bot, create_events_table, insert_rows, user
-from web.console import auth, migrate, reviews
+from web.console import migrate
 from web.console.app import create_console
 from web.console.config import ConsoleConfig
 from web.console.db import make_engine
+from web.console.services import auth, reviews
 
 pytestmark = [
     pytest.mark.browser,

@@ -17,7 +17,7 @@ from assistant.names import FAQ_INTENT, FEEDBACK_INTENT, URGENT_INTENT, URGENT_R
 from assistant.settings import PROJECT_ROOT
 from console_tools import seed
 from web.console.db import make_engine
-from web.console.messages import FLAGS, build_messages
+from web.console.services.messages import FLAGS, build_messages
 from web.console.tables import events
 
 END = datetime(2025, 6, 1, tzinfo=UTC).timestamp()

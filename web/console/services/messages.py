@@ -60,7 +60,7 @@ class Message:
     feedback_value: str | None = None
     buttons: list[str] = field(default_factory=list)
     flags: set[str] = field(default_factory=set)
-    # A parent message's text as the summary redacted it (`web.console.summary`), when known.
+    # A parent message's text as the summary redacted it (`web.console.services.summary`), when known.
     summary_text: str | None = None
 
     @property
