@@ -62,7 +62,7 @@ scale:   ## 2 Rasa replicas + actions behind nginx, PostgreSQL + Redis (Ctrl-C s
 
 console-bench: ## the staff console with 10k/50k/100k seeded conversations on SQLite and
                ## PostgreSQL (~25 min; SIZES=1000,5000 for less): results/console-scale.md
-	.venv-web/bin/python -m web.console.scale_bench --database-url sqlite \
+	.venv-web/bin/python -m console_tools.scale_bench --database-url sqlite \
 	  --database-url $${CRS_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432}/postgres \
 	  $(if $(SIZES),--sizes $(SIZES))
 

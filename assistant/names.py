@@ -58,10 +58,8 @@ EMERGENCY_LEVEL = "emergency"
 URGENT_LEVEL = "urgent"
 
 # ------------------------------------------------------------------- responses, actions
-# The reply to a report of something worrying happening now, and the action that gave it
-# before the reply moved into the Rasa process (older stored conversations).
+# The reply to a report of something worrying happening now.
 URGENT_RESPONSE = "utter_urgent"
-LEGACY_URGENT_ACTION = "action_respond_urgent"
 # The `custom` payload of the urgent reply: {URGENT_MARKER: true, URGENT_LEVEL_KEY: level}.
 URGENT_MARKER = "urgent"
 URGENT_LEVEL_KEY = "level"

@@ -15,7 +15,7 @@ from typing import Callable, Dict, List, Optional, Sequence
 from curation.corrections import Correction, clean_example
 from curation.training_data import Index, Known, example_key
 
-# The console exports parents' words redacted: "<NAME> has a fever" (web/console/redaction.py).
+# The console exports parents' words redacted: "<NAME> has a fever" (web/console/privacy/).
 _PLACEHOLDER = re.compile(r"<[A-Z]+>")
 Ask = Callable[[str], str]
 Say = Callable[[str], None]

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import logging
-import os
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -36,14 +35,7 @@ from web.settings import WebSettings, get_web_settings
 
 STATIC_DIR = Path(__file__).parent / "static"
 WIDGET_PREFIX = "/static/widget"
-REMOVED_SETTINGS = {"CRS_TRUST_PROXY_HEADERS": "CRS_TRUSTED_PROXIES"}
 logger = logging.getLogger(__name__)
-
-
-def _warn_removed_settings() -> None:
-    for old, new in REMOVED_SETTINGS.items():
-        if old in os.environ:
-            logger.warning("%s is no longer read (it trusted any client's header); set %s", old, new)
 
 
 def _conversation_ids(settings: WebSettings) -> ConversationIds:
@@ -57,15 +49,8 @@ def _conversation_ids(settings: WebSettings) -> ConversationIds:
     return ConversationIds.ephemeral()
 
 
-def create_app(settings: WebSettings | None = None, shared: Settings | None = None) -> FastAPI:
-    """The gateway. Its configuration is read here, once: `settings` (CRS_* of the web
-    process) and `shared` (the deployment settings shared with the bot), each from the
-    environment when not given. Handlers get them from ``app.state`` through the
-    dependencies in `web.settings`."""
-    settings = settings or get_web_settings()
-    shared = shared or get_settings()
-    _warn_removed_settings()
-    proxies = TrustedProxies(settings.trusted_proxies)
+def _lifespan(settings: WebSettings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """The gateway's one Rasa client, opened at start-up and closed at shutdown."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -79,37 +64,20 @@ def create_app(settings: WebSettings | None = None, shared: Settings | None = No
         finally:
             await app.state.rasa.aclose()
 
-    app = FastAPI(
-        title="CRS assistant web gateway",
-        lifespan=lifespan,
-        docs_url=None,
-        redoc_url=None,
-        openapi_url=None,
-    )
-    app.state.web_settings = settings
-    app.state.shared_settings = shared
-    app.state.rate_limiter = ClientRateLimiter(
-        settings.rate_limit,
-        settings.rate_limit_enabled,
-        proxies,
-        new_conversations=settings.new_conversation_rate,
-        conversation_length=settings.conversation_message_limit,
-    )
-    app.state.conversation_ids = _conversation_ids(settings)
-    install_error_handlers(app, shared)  # first: its error middleware is the innermost
+    return lifespan
 
-    app.include_router(pages.router)
-    app.include_router(chat_routes.router)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
-    # Staff console (issue 4): mounted under /console here, when enabled.
+def _mount_console(app: FastAPI, settings: WebSettings, shared: Settings) -> None:
+    """Staff console (issue 4): mounted under /console here, when enabled."""
     if settings.console_enabled:
         console = create_console(ConsoleConfig.from_settings(settings, shared))
         # Inside the console's own last resort, which would answer a plain-text 500 first.
         console.add_middleware(UnexpectedErrorMiddleware, shared=shared)
         app.mount(CONSOLE_PREFIX, console)
 
-    # Outermost last: body cap before anything reads the body; headers on every response.
+
+def _add_outer_middleware(app: FastAPI, settings: WebSettings, proxies: TrustedProxies) -> None:
+    """Outermost last: body cap before anything reads the body; headers on every response."""
     if settings.allowed_origin_list:
         app.add_middleware(
             CORSMiddleware,
@@ -133,4 +101,38 @@ def create_app(settings: WebSettings | None = None, shared: Settings | None = No
     # The access log without query strings or conversation ids; uvicorn's own line is dropped.
     app.add_middleware(AccessLogMiddleware)
     drop_uvicorn_access_log()
+
+
+def create_app(settings: WebSettings | None = None, shared: Settings | None = None) -> FastAPI:
+    """The gateway. Its configuration is read here, once: `settings` (CRS_* of the web
+    process) and `shared` (the deployment settings shared with the bot), each from the
+    environment when not given. Handlers get them from ``app.state`` through the
+    dependencies in `web.settings`."""
+    settings = settings or get_web_settings()
+    shared = shared or get_settings()
+    proxies = TrustedProxies(settings.trusted_proxies)
+    app = FastAPI(
+        title="CRS assistant web gateway",
+        lifespan=_lifespan(settings),
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.state.web_settings = settings
+    app.state.shared_settings = shared
+    app.state.rate_limiter = ClientRateLimiter(
+        settings.rate_limit,
+        settings.rate_limit_enabled,
+        proxies,
+        new_conversations=settings.new_conversation_rate,
+        conversation_length=settings.conversation_message_limit,
+    )
+    app.state.conversation_ids = _conversation_ids(settings)
+    install_error_handlers(app, shared)  # first: its error middleware is the innermost
+
+    app.include_router(pages.router)
+    app.include_router(chat_routes.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    _mount_console(app, settings, shared)
+    _add_outer_middleware(app, settings, proxies)
     return app

@@ -102,7 +102,7 @@ def make_project(tmp_path: Path) -> Project:
 
 
 def export(blocks: dict) -> str:
-    """Text in the console's export format (web/console/exports.py `nlu_yaml`)."""
+    """Text in the console's export format (web/console/services/exports.py `nlu_yaml`)."""
     lines = [
         'version: "3.1"',
         "# Corrections exported from the staff console. Review, then add to data/nlu/.",

@@ -32,7 +32,7 @@ def test_handlers_get_the_settings_the_factory_was_given() -> None:
 
 def test_every_part_is_served(client: httpx.Client) -> None:
     assert client.get("/").status_code == 200
-    assert client.get("/static/widget.js").status_code == 200
+    assert client.get("/static/widget/main.js").status_code == 200
     assert client.get("/api/config").status_code == 200
     assert client.get("/api/health").status_code == 200
 

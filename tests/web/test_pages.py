@@ -34,14 +34,13 @@ WIDGET_MODULES = sorted(f"/static/widget/{p.name}" for p in WIDGET_DIR.glob("*.j
 def test_assets_are_served_locally(client: httpx.Client) -> None:
     assert "/static/widget/main.js" in WIDGET_MODULES
     for path in (
-        "/static/widget.js",  # the loader kept for pages embedded before the modules
         *WIDGET_MODULES,
         "/static/widget.css",
         "/static/page.css",
         "/static/embed-example.html",
     ):
         assert client.get(path).status_code == 200, path
-    for path in ("/static/widget.js", *WIDGET_MODULES):
+    for path in WIDGET_MODULES:
         widget = client.get(path).text
         assert re.search(r"\.(inner|outer)HTML\s*=|insertAdjacentHTML|document\.write", widget) is None, path
 

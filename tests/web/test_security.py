@@ -18,7 +18,7 @@ def test_csp_is_strict() -> None:
     ("method", "path", "body"),
     [
         ("GET", "/", None),
-        ("GET", "/static/widget.js", None),
+        ("GET", "/static/widget/main.js", None),
         ("GET", "/static/widget.css", None),
         ("GET", "/api/config", None),
         ("GET", "/nope", None),

@@ -16,7 +16,7 @@ from web.console.config import ConsoleConfig
 from web.console.db import make_engine
 from web.console.guard import LoginRateLimiter, SourceLockout
 from web.console.handlers import audit, auth, conversations, exports, insights, reveal
-from web.console.reviews import MAX_NOTE_FORM_BYTES, NOTE_FORM_TOO_LARGE
+from web.console.services.reviews import MAX_NOTE_FORM_BYTES, NOTE_FORM_TOO_LARGE
 from web.security import BodyCap, SecurityHeadersMiddleware, TrustedProxies, console_headers
 
 ROUTES = [

@@ -18,9 +18,10 @@ from collections.abc import Sequence
 
 from sqlalchemy import Connection, Engine
 
-from web.console import audit, auth, migrate, retention, summary
+from web.console import migrate
 from web.console.config import ConsoleConfig, load_config
 from web.console.db import make_engine
+from web.console.services import audit, auth, retention, summary
 
 
 def _read_password(from_stdin: bool) -> str:

@@ -35,7 +35,7 @@ class ConsoleConfig:
     login_rate_limit: str = "10/minute"
     max_concurrent_hashes: int = 2
     # Not a setting: sign-ins that may wait for a hash slot (about 0.2 s a hash); one more is
-    # refused with 503 at once (web.console.auth.PasswordHashes).
+    # refused with 503 at once (web.console.services.auth.PasswordHashes).
     max_waiting_sign_ins: int = 8
     cookie_secure: bool = False
     page_size: int = 25  # not a setting: rows per page of the conversation list

@@ -23,9 +23,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
-from web.console import audit, auth, listing, summary
-from web.console.auth import Session
 from web.console.config import ConsoleConfig
+from web.console.services import audit, auth, listing, summary
+from web.console.services.auth import Session
 from web.console.views import render
 from web.security import TrustedProxies, client_network, is_https
 

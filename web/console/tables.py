@@ -113,7 +113,7 @@ events = Table(
     Column("data", Text),
 )
 
-# -- the console's summary of Rasa's events (kept up to date by web.console.summary) ----
+# -- the console's summary of Rasa's events (kept up to date by web.console.services.summary) ----
 # One row per parent message (and per thumbs rating): what the list, the review queue
 # and the insights page count and filter in SQL instead of replaying every event.
 messages = Table(

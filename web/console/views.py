@@ -19,7 +19,7 @@ from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
 from assistant.topics import topic_title
-from web.console.messages import FLAG_LABELS
+from web.console.services.messages import FLAG_LABELS
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 MINUTE, HOUR, DAY = 60, 3600, 86400

@@ -426,15 +426,14 @@ def test_embedded_floating_widget_opens_and_closes(page: Page, gateway_url: str)
     expect(launcher).to_be_focused()
 
 
-# A hospital's page on another origin: the entry module (or the old classic script tag,
-# which loads it) comes from the gateway with CORS; CRS_ALLOWED_ORIGINS lets it call the API.
+# A hospital's page on another origin: the entry module comes from the gateway with CORS;
+# CRS_ALLOWED_ORIGINS lets it call the API.
 HOSPITAL_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Hospital</title>
 <link rel="icon" href="data:,"></head>
 <body><main><h1>Immunotherapy</h1></main>
 <div id="crs-chat" data-title="Ask about CRS" data-mode="floating"></div>{tag}</body></html>"""
 EMBED_TAGS = {
     "module": '<script type="module" src="{gateway}/static/widget/main.js"></script>',
-    "old-widget-js": '<script src="{gateway}/static/widget.js" defer></script>',
 }
 
 

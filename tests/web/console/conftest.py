@@ -13,10 +13,11 @@ from sqlalchemy import Engine, text
 from starlette.testclient import TestClient
 
 from tests.web.console import rasa_rows
-from web.console import auth, migrate
+from web.console import migrate
+from web.console.app import create_console
 from web.console.config import ConsoleConfig
 from web.console.db import make_engine
-from web.console.routes import create_console
+from web.console.services import auth
 from web.console.tables import metadata
 
 PG_SERVER = os.environ.get("CRS_TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432")

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
-from web.console.seed import create_events_table
+from console_tools.seed import create_events_table
 from web.console.tables import events
 
 __all__ = [
@@ -107,7 +107,7 @@ def sample_conversations(conn: Connection, now: float | None = None) -> dict[str
         "urgent-1": [
             user("urgent-1", "my daughter is having a seizure call 555-123-4567",
                  "report_urgent_symptom", 0.99, ts=now - 300),
-            action("urgent-1", "action_respond_urgent", ts=now - 299),
+            action("urgent-1", "utter_urgent", ts=now - 299),
             bot("urgent-1", "Call 911 now and your care team.", ts=now - 299),
         ],
         "oos-1": [

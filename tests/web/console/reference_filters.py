@@ -1,14 +1,14 @@
 """The console's filters as they were computed before the SQL summary: in Python, over
 every conversation replayed from Rasa's events. Kept as the oracle that the SQL list
-(`web.console.listing`) must agree with (tests/web/console/test_listing_equivalence.py).
+(`web.console.services.listing`) must agree with (tests/web/console/test_listing_equivalence.py).
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from web.console.conversations import Conversation
-from web.console.filters import Filters, day_start
+from web.console.services.conversations import Conversation
+from web.console.services.filters import Filters, day_start
 
 
 def matches(conversation: Conversation, filters: Filters) -> bool:

@@ -11,9 +11,9 @@ from sqlalchemy import select, update
 from starlette.testclient import TestClient
 
 from tests.web.console.conftest import PASSWORD, csrf_of
-from web.console import auth
+from web.console.app import create_console
 from web.console.config import ConsoleConfig
-from web.console.routes import create_console
+from web.console.services import auth
 from web.console.tables import sessions
 from web.console.tables import users as users_table
 

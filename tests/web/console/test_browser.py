@@ -14,10 +14,11 @@ from webtest_support import ServerThread
 
 from tests.web.console import rasa_rows
 from tests.web.console.conftest import PASSWORD
-from web.console import auth, migrate
+from web.console import migrate
+from web.console.app import create_console
 from web.console.config import ConsoleConfig
 from web.console.db import make_engine
-from web.console.routes import create_console
+from web.console.services import auth
 
 pytestmark = pytest.mark.browser
 CHROMIUM = "/usr/bin/chromium"

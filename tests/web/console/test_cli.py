@@ -55,7 +55,7 @@ def test_purge_old_applies_the_audit_retention(database_url: str, engine, capsys
 
 def test_sync_summary_summarises_every_unread_event(database_url: str, engine, capsys) -> None:  # noqa: ANN001
     from tests.web.console import rasa_rows
-    from web.console import summary
+    from web.console.services import summary
 
     with engine.begin() as conn:
         rasa_rows.insert_rows(conn, [rasa_rows.user(f"s{i}", "what is crs", "faq", 0.9, "faq/what_is_crs")
@@ -95,7 +95,7 @@ def test_redact_again_applies_todays_rules_to_stored_text(database_url: str, eng
     """Text stored under older rules (here: the raw number, as before a format was learned) is
     redacted again, in the message rows the pages and search read and in the list's preview."""
     from tests.web.console import rasa_rows
-    from web.console import summary
+    from web.console.services import summary
     from web.console.tables import conversations, messages
 
     raw = "call me on 555 0134 tonight"

@@ -9,8 +9,8 @@ from sqlalchemy import Engine
 
 from tests.web.console import rasa_rows
 from tests.web.console.rasa_rows import action, bot, user
-from web.console import conversations, messages, summary
-from web.console.conversations import (
+from web.console.services import conversations, messages, summary
+from web.console.services.conversations import (
     Conversation,
     Part,
     conversation_facts,
@@ -18,7 +18,7 @@ from web.console.conversations import (
     load_conversations,
     load_part,
 )
-from web.console.messages import NOT_UNDERSTOOD, URGENT, Message
+from web.console.services.messages import NOT_UNDERSTOOD, URGENT, Message
 
 LOW = 0.6
 

@@ -3,8 +3,8 @@
 import yaml  # type: ignore[import-untyped]
 
 from tests.web.console import rasa_rows
-from web.console import corrections
-from web.console.exports import nlu_yaml
+from web.console.services import corrections
+from web.console.services.exports import nlu_yaml
 
 CHOICES = ["faq/what_is_crs", "faq/when_does_crs_start", "report_urgent_symptom"]
 SECRETS = ("Liam", "Smith", "614-555-0192", "Patel", "St. Jude", "jess@example.org", "45402")

@@ -9,8 +9,8 @@ import pytest
 import yaml
 from sqlalchemy import Engine
 
-from web.console.corrections import Correction
-from web.console.exports import conversations_csv, nlu_yaml
+from web.console.services.corrections import Correction
+from web.console.services.exports import conversations_csv, nlu_yaml
 
 ROOT = Path(__file__).resolve().parents[3]
 RASA = ROOT / ".venv" / "bin" / "rasa"
@@ -60,7 +60,7 @@ def test_rasa_data_validate_accepts_the_export(tmp_path: Path) -> None:
 
 
 def test_csv_one_row_per_message_redacted_and_formula_safe(engine, samples) -> None:
-    from web.console.conversations import load_conversations
+    from web.console.services.conversations import load_conversations
 
     with engine.begin() as conn:
         rows = list(csv.DictReader(io.StringIO(conversations_csv(load_conversations(conn, 0.6)))))
@@ -76,8 +76,8 @@ def test_csv_one_row_per_message_redacted_and_formula_safe(engine, samples) -> N
 
 def _csv_of(texts: list[str], sender: str = "s") -> str:
     from tests.web.console.rasa_rows import user
-    from web.console.conversations import Conversation
-    from web.console.messages import build_messages
+    from web.console.services.conversations import Conversation
+    from web.console.services.messages import build_messages
 
     rows = [dict(user(sender, text, "greet"), id=n) for n, text in enumerate(texts, 1)]
     return conversations_csv([Conversation(sender, build_messages(rows, 0.6))])
@@ -138,9 +138,9 @@ def _long_and_samples(engine: Engine, turns: int = 750) -> list[int]:
 def test_csv_export_streams_a_long_conversation_in_bounded_chunks_without_redacting_again(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from web.console import conversations, messages, summary
-    from web.console.filters import Filters
     from web.console.handlers.exports import stream_csv
+    from web.console.services import conversations, messages, summary
+    from web.console.services.filters import Filters
 
     _long_and_samples(engine)  # 1,500 messages, and 10 in four short conversations
     summary.sync(engine)

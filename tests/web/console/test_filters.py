@@ -6,8 +6,8 @@ from sqlalchemy import Engine
 
 from assistant.topics import TOPIC_TITLES
 from tests.web.console.rasa_rows import action, bot, insert_rows, user
-from web.console import listing, reviews, summary
-from web.console.filters import parse_filters
+from web.console.services import listing, reviews, summary
+from web.console.services.filters import parse_filters
 
 TOPICS = list(TOPIC_TITLES)
 DAY = 86400.0

@@ -11,9 +11,9 @@ from sqlalchemy import Engine
 
 from tests.web.console import reference_filters
 from tests.web.console.rasa_rows import action, bot, insert_rows, user
-from web.console import listing, reviews, summary
-from web.console.conversations import load_conversations
-from web.console.filters import parse_filters
+from web.console.services import listing, reviews, summary
+from web.console.services.conversations import load_conversations
+from web.console.services.filters import parse_filters
 
 TOPICS = ["what_is_crs", "crs_symptoms", "when_does_crs_start", "crs_treatment"]
 T0 = 1_700_000_000.0
@@ -39,7 +39,7 @@ def _conversation(rng: random.Random, n: int) -> list[dict]:
             rows.append(action(sender, "utter_faq", ts=ts + 1))
         elif kind == "urgent":
             rows.append(user(sender, text, "report_urgent_symptom", rng.uniform(0.5, 1), ts=ts))
-            rows.append(action(sender, rng.choice(["utter_urgent", "action_respond_urgent"]), ts=ts + 1))
+            rows.append(action(sender, "utter_urgent", ts=ts + 1))
         elif kind == "oos":
             rows.append(user(sender, text, "out_of_scope", rng.uniform(0.4, 1), ts=ts))
         elif kind == "fallback":

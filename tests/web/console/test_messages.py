@@ -1,7 +1,7 @@
 import json
 
 from tests.web.console import rasa_rows
-from web.console.messages import (
+from web.console.services.messages import (
     NOT_UNDERSTOOD,
     OUT_OF_SCOPE,
     THUMBS_DOWN,
@@ -30,7 +30,7 @@ def test_flags() -> None:
         rasa_rows.user("s", "blorp", "nlu_fallback", 0.2),
         rasa_rows.user("s", "when", "faq", 0.9, "faq/when_does_crs_start", 0.4),
         rasa_rows.user("s", "his temp is 39.5", "faq", 0.9, "faq/symptoms_general", 0.9),
-        rasa_rows.action("s", "action_respond_urgent"),
+        rasa_rows.action("s", "utter_urgent"),
         rasa_rows.user("s", "???", "greet", 0.9),
         rasa_rows.action("s", "action_default_fallback"),
         rasa_rows.user("s", '/feedback{"feedback_value":"down"}', "feedback", 1.0),
@@ -44,12 +44,12 @@ def test_flags() -> None:
     assert messages[-1].feedback_value == "down"
 
 
-def test_the_urgent_reply_flags_the_message_it_answers_old_and_new_name() -> None:
+def test_the_urgent_reply_flags_the_message_it_answers() -> None:
     rows = _rows(
         rasa_rows.user("s", "his temp is 39.5 now", "faq", 0.9, "faq/symptoms_general", 0.9),
         rasa_rows.action("s", "utter_urgent"),
         rasa_rows.user("s", "and her lips look blue", "faq", 0.9, "faq/symptoms_general", 0.9),
-        rasa_rows.action("s", "action_respond_urgent"),
+        rasa_rows.action("s", "utter_urgent"),
     )
     assert [m.flags for m in build_messages(rows, 0.6)] == [{URGENT}, {URGENT}]
 

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from assistant.packaged_files import sha256_of
-from web.console import name_lists
-from web.console.name_lists import FILES, NameListsError, PackagedFile, verified_bytes
+from web.console.privacy import name_lists
+from web.console.privacy.name_lists import FILES, NameListsError, PackagedFile, verified_bytes
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -41,7 +41,7 @@ def test_a_missing_package_or_file_is_a_clear_error() -> None:
 
 def test_importing_redaction_reads_no_list() -> None:
     code = (
-        "import web.console.redaction, web.console.name_lists as n, sys;"
+        "import web.console.privacy, web.console.privacy.name_lists as n, sys;"
         "sys.exit(0 if n._loaded is None and 'philter_ucsf' not in sys.modules else 1)"
     )
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=False).returncode == 0
@@ -49,7 +49,7 @@ def test_importing_redaction_reads_no_list() -> None:
 
 def test_command_line_check() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "web.console.name_lists"],
+        [sys.executable, "-m", "web.console.privacy.name_lists"],
         cwd=ROOT,
         capture_output=True,
         text=True,

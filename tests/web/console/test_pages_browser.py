@@ -21,10 +21,11 @@ from webtest_support import ServerThread
 
 from tests.web.console.conftest import PASSWORD
 from tests.web.console.rasa_rows import action, bot, create_events_table, insert_rows, user
-from web.console import auth, migrate, reviews
+from web.console import migrate
+from web.console.app import create_console
 from web.console.config import ConsoleConfig
 from web.console.db import make_engine
-from web.console.routes import create_console
+from web.console.services import auth, reviews
 
 pytestmark = [
     pytest.mark.browser,
@@ -56,7 +57,7 @@ def _conversations(now: float) -> dict[str, list[dict[str, Any]]]:
         "urgent-new": [
             user("urgent-new", "she is having a seizure call 555-123-4567", "report_urgent_symptom",
                  0.99, ts=now - 10 * MINUTE),
-            action("urgent-new", "action_respond_urgent", ts=now - 10 * MINUTE + 1),
+            action("urgent-new", "utter_urgent", ts=now - 10 * MINUTE + 1),
             bot("urgent-new", "Call 911 now and your care team.", ts=now - 10 * MINUTE + 1),
         ],
         "faq-long": [
@@ -81,7 +82,7 @@ def _conversations(now: float) -> dict[str, list[dict[str, Any]]]:
         "urgent-old": [
             user("urgent-old", "he cannot breathe properly", "report_urgent_symptom", 0.98,
                  ts=now - DAY),  # whole days back: "yesterday" whatever the time of day
-            action("urgent-old", "action_respond_urgent", ts=now - DAY + 1),
+            action("urgent-old", "utter_urgent", ts=now - DAY + 1),
             bot("urgent-old", "Call 911 now and your care team.", ts=now - DAY + 1),
         ],
         "lowconf-1": [

@@ -23,10 +23,11 @@ from starlette.testclient import TestClient
 
 from tests.web.console.conftest import PASSWORD, _pg_admin_engine, csrf_of
 from tests.web.console.test_exports import RASA, validate_with_rasa
-from web.console import auth, migrate
+from web.console import migrate
+from web.console.app import create_console
 from web.console.config import ConsoleConfig
 from web.console.db import make_engine
-from web.console.routes import create_console
+from web.console.services import auth
 
 pytestmark = pytest.mark.realstack
 ROOT = Path(__file__).resolve().parents[3]

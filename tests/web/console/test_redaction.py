@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from web.console import redaction
-from web.console.redaction import (
+from console_tools.redaction_eval import DEFAULT_SET, evaluate, load_cases
+from web.console.privacy import (
     ADDRESS,
     AGE,
     DATE,
@@ -20,10 +20,11 @@ from web.console.redaction import (
     SSN,
     ZIP,
     Span,
+    detection,
     find_personal_data,
+    patterns,
     redact,
 )
-from web.console.redaction_eval import DEFAULT_SET, evaluate, load_cases
 
 CASES = [
     ("email", "write to jane.doe+kid@example.org please", "jane.doe"),
@@ -378,10 +379,10 @@ def _hospital_word_texts() -> list[str]:
 @pytest.mark.parametrize("name", ["_WORDS_CHILDRENS_RE", "_WORDS_SUFFIX_RE"])
 def test_hospital_names_after_capitalised_words_are_found_as_finditer_finds_them(name: str) -> None:
     """The linear search returns exactly the regex's own matches."""
-    pattern = getattr(redaction, name)
-    assert pattern in redaction._WORD_LED_RES
+    pattern = getattr(patterns, name)
+    assert pattern in patterns._WORD_LED_RES
     for text in _hospital_word_texts():
-        found = [m.span() for m in redaction._word_led_matches(pattern, text)]
+        found = [m.span() for m in detection._word_led_matches(pattern, text)]
         assert found == [m.span() for m in pattern.finditer(text)], text
 
 
@@ -391,7 +392,7 @@ def test_hyphen_joined_capitals_are_searched_in_linear_time(unit: str) -> None:
     regexes alone: 10,000 characters 200 ms each), so a generous limit tells the two apart."""
     text = (unit * (300_000 // len(unit) + 1))[:300_000]
     code = (
-        "import sys; from web.console.redaction import find_personal_data; "
+        "import sys; from web.console.privacy import find_personal_data; "
         "find_personal_data(sys.stdin.read()); print('done')"
     )
     root = Path(__file__).resolve().parents[3]

@@ -5,8 +5,8 @@ import pytest
 from sqlalchemy import Engine, func, insert, select, text
 
 from tests.web.console import rasa_rows
-from web.console import corrections, retention, reviews, summary
-from web.console.messages import URGENT_ACTIONS
+from web.console.services import corrections, retention, reviews, summary
+from web.console.services.messages import URGENT_ACTIONS
 from web.console.tables import audit_log, conversations, events, messages, notes, sync_state
 
 DAY = 86400

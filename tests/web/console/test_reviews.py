@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 
 from tests.web.console import rasa_rows
 from tests.web.console.conftest import PASSWORD, csrf_of
-from web.console import reviews
+from web.console.services import reviews
 from web.console.tables import notes
 from web.settings import WebSettings
 

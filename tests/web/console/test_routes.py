@@ -311,7 +311,7 @@ LATER = re.compile(r'id="later-messages" href="([^"]+)"')
 
 def _long(engine: Engine, turns: int = 750) -> list[int]:
     from tests.web.console import rasa_rows
-    from web.console import summary
+    from web.console.services import summary
 
     with engine.begin() as conn:
         ids = rasa_rows.long_conversation(conn, "long-1", turns)
@@ -326,7 +326,7 @@ def _path(href: str) -> str:
 def test_a_long_conversation_shows_its_latest_part_and_pages_to_its_first_message(
     admin_client: TestClient, engine: Engine
 ) -> None:
-    from web.console.conversations import PART_SIZE
+    from web.console.services.conversations import PART_SIZE
 
     ids = _long(engine)  # 1,500 messages
     page = admin_client.get("/conversations/long-1")

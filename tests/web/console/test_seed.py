@@ -1,5 +1,5 @@
 """The seeding command: realistic Rasa events the console parses, deterministic, checked
-arguments. No timing here (see web/console/scale_bench.py for the figures)."""
+arguments. No timing here (see console_tools/scale_bench for the figures)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from sqlalchemy import Engine, select
 
 from assistant.names import FAQ_INTENT, FEEDBACK_INTENT, URGENT_INTENT, URGENT_RESPONSE
 from assistant.settings import PROJECT_ROOT
-from web.console import seed
+from console_tools import seed
 from web.console.db import make_engine
-from web.console.messages import FLAGS, build_messages
+from web.console.services.messages import FLAGS, build_messages
 from web.console.tables import events
 
 END = datetime(2025, 6, 1, tzinfo=UTC).timestamp()
@@ -156,7 +156,7 @@ def test_refuses_a_table_with_events_unless_appending(tmp_path: Path, capsys) ->
 
 
 def test_percentiles_are_nearest_rank() -> None:
-    from web.console.scale_bench import percentile
+    from console_tools.scale_bench import percentile
 
     values = [float(v) for v in range(1, 21)]
     assert percentile(values, 50) == 10.0 and percentile(values, 95) == 19.0
@@ -165,7 +165,7 @@ def test_percentiles_are_nearest_rank() -> None:
 
 def test_scale_bench_runs_end_to_end_on_a_small_sqlite_database(tmp_path: Path) -> None:
     """A smoke run (no timing asserted): seed, sync, serve, sign in, time, export, report."""
-    from web.console import scale_bench
+    from console_tools import scale_bench
 
     output = tmp_path / "scale.md"
     shown: list[str] = []

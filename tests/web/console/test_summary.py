@@ -8,7 +8,7 @@ import time
 from sqlalchemy import Engine, delete, func, insert, select
 
 from tests.web.console.rasa_rows import action, bot, insert_rows, user
-from web.console import listing, reviews, summary
+from web.console.services import listing, reviews, summary
 from web.console.tables import conversations, events, messages
 
 T0 = 1_700_000_000.0

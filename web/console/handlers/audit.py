@@ -6,9 +6,9 @@ from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response
 
-from web.console import audit
-from web.console.auth import Session
 from web.console.guard import page, protected
+from web.console.services import audit
+from web.console.services.auth import Session
 
 
 @protected(admin=True)

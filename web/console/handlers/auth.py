@@ -15,8 +15,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 
-from web.console import audit, auth
-from web.console.auth import Session
 from web.console.config import ConsoleConfig
 from web.console.guard import (
     LOGIN_CSRF_COOKIE,
@@ -29,6 +27,8 @@ from web.console.guard import (
     protected,
     set_cookie,
 )
+from web.console.services import audit, auth
+from web.console.services.auth import Session
 from web.console.views import render
 
 STATIC = Path(__file__).resolve().parent.parent / "static"

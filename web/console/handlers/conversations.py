@@ -1,8 +1,8 @@
 """Conversations: the review queue (the console's first page), the filtered list, one
 conversation, and what a reviewer adds to it (reviewed mark, tags, notes, corrections).
 
-Lists and counts come from the SQL summary (`web.console.listing`); a conversation's page
-shows its summary's facts and one part of its transcript (`web.console.conversations`):
+Lists and counts come from the SQL summary (`web.console.services.listing`); a conversation's page
+shows its summary's facts and one part of its transcript (`web.console.services.conversations`):
 the latest `PART_SIZE` messages, or those before the event id in ``?before=``."""
 
 from __future__ import annotations
@@ -13,12 +13,13 @@ from sqlalchemy import Connection, select
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
-from web.console import audit, corrections, listing, reviews, topics
-from web.console.auth import Session
-from web.console.conversations import conversation_facts, load_part
-from web.console.filters import Filters, parse_filters
+from web.console import topics
 from web.console.guard import base, config_of, page, protected
-from web.console.messages import FLAGS
+from web.console.services import audit, corrections, listing, reviews
+from web.console.services.auth import Session
+from web.console.services.conversations import conversation_facts, load_part
+from web.console.services.filters import Filters, parse_filters
+from web.console.services.messages import FLAGS
 from web.console.tables import events
 
 

@@ -8,12 +8,12 @@ from sqlalchemy import Connection, Engine
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
-from web.console import audit, corrections, exports, listing
-from web.console.auth import Session
-from web.console.conversations import export_batches
-from web.console.filters import Filters
 from web.console.guard import config_of, engine_of, protected
 from web.console.handlers.conversations import query_filters
+from web.console.services import audit, corrections, exports, listing
+from web.console.services.auth import Session
+from web.console.services.conversations import export_batches
+from web.console.services.filters import Filters
 
 CHUNK = 200  # conversations per query of the list
 

@@ -10,11 +10,11 @@ from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 
-from web.console import audit
-from web.console.auth import Session
 from web.console.guard import base, config_of, page, protected
 from web.console.insights import charts, dates, queries, tables
 from web.console.insights.page import sections
+from web.console.services import audit
+from web.console.services.auth import Session
 
 
 @protected()

@@ -8,11 +8,11 @@ from sqlalchemy import Connection, select
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from web.console import audit
-from web.console.auth import Session
 from web.console.guard import page, protected
 from web.console.handlers.conversations import event_id
-from web.console.messages import parse_user
+from web.console.services import audit
+from web.console.services.auth import Session
+from web.console.services.messages import parse_user
 from web.console.tables import events
 
 

@@ -3,7 +3,7 @@ few redacted examples, over a range of UTC days, and `load`, which gathers them 
 `Insights`.
 
 Every number comes from the summary tables (`console_messages`, `console_conversations`,
-kept by `web.console.summary`), counted with GROUP BY in the database: a query returns at
+kept by `web.console.services.summary`), counted with GROUP BY in the database: a query returns at
 most one row per day or per topic (a range is at most 366 days), never the messages
 themselves, except the five most recent redacted examples of each kind. Days without data
 are filled with zeros here, and summed per week for long ranges (`dates.per_period`).
@@ -74,10 +74,10 @@ def _in_range(rng: DateRange, kind: str) -> ColumnElement[bool]:
 
 
 def not_understood(low_confidence: float) -> ColumnElement[bool]:
-    """A parent message the assistant did not understand (as `web.console.messages`):
+    """A parent message the assistant did not understand (as `web.console.services.messages`):
     it fell back, or its confidence (the lower of the intent's and the response
     selector's) is below ``low_confidence``. Per message, on
-    `console_messages`; `web.console.listing.not_understood` is the same idea per
+    `console_messages`; `web.console.services.listing.not_understood` is the same idea per
     conversation, on `console_conversations` (any message fell back, or the lowest
     confidence is below the threshold)."""
     return or_(messages.c.fallback == true(), messages.c.confidence < low_confidence)

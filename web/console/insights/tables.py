@@ -7,9 +7,9 @@ import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from web.console.exports import csv_cell
 from web.console.insights.dates import halves, period_word
 from web.console.insights.queries import Insights
+from web.console.services.exports import csv_cell
 
 # The charts, in the page's order; each has a table (`TABLES`) and a CSV download.
 CHARTS = ("activity", "topics", "urgent", "understanding", "feedback")

@@ -16,7 +16,6 @@ from assistant.names import (
     FALLBACK_INTENT,
     FEEDBACK_ENTITY,
     FEEDBACK_INTENT,
-    LEGACY_URGENT_ACTION,
     OTHER_LANGUAGE_INTENT,
     OUT_OF_SCOPE_INTENT,
     TRIAGE_CAUTION,
@@ -26,7 +25,7 @@ from assistant.names import (
     feedback_command_value,
 )
 from assistant.names import FAQ_INTENT as RETRIEVAL_INTENT
-from web.console.redaction import redact
+from web.console.privacy import redact
 
 URGENT = "urgent"
 NOT_UNDERSTOOD = "not_understood"
@@ -40,9 +39,8 @@ FLAG_LABELS = {
     THUMBS_DOWN: "thumbs down",
 }
 
-# The urgent reply, and the custom action that gave it in conversations stored before it
-# moved into the Rasa process (assistant/plugins/nlg.py).
-URGENT_ACTIONS = frozenset({URGENT_RESPONSE, LEGACY_URGENT_ACTION})
+# The urgent reply (assistant/plugins/nlg.py).
+URGENT_ACTIONS = frozenset({URGENT_RESPONSE})
 EVENT_TYPES = ("user", "bot", "action")
 
 
@@ -62,7 +60,7 @@ class Message:
     feedback_value: str | None = None
     buttons: list[str] = field(default_factory=list)
     flags: set[str] = field(default_factory=set)
-    # A parent message's text as the summary redacted it (`web.console.summary`), when known.
+    # A parent message's text as the summary redacted it (`web.console.services.summary`), when known.
     summary_text: str | None = None
 
     @property

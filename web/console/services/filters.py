@@ -1,7 +1,7 @@
 """Filters for the conversation list and exports, parsed from untrusted query strings.
 
 Every value is validated; anything invalid is ignored and reported. Valid values reach
-SQL only as bound parameters (`web.console.listing`).
+SQL only as bound parameters (`web.console.services.listing`).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from urllib.parse import urlencode
 
-from web.console.messages import FLAGS
+from web.console.services.messages import FLAGS
 
 MAX_QUERY = 200
 

@@ -16,7 +16,7 @@ the three files are read from where pip installed it, once, on first use, after
 checking their sha256, so a changed or corrupted list stops redaction with a clear
 error instead of silently hiding less.
 
-Run ``python -m web.console.name_lists`` to check the files.
+Run ``python -m web.console.privacy.name_lists`` to check the files.
 """
 
 from __future__ import annotations

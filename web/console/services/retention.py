@@ -36,7 +36,7 @@ from typing import TypeVar
 
 from sqlalchemy import Connection, Engine, delete, select, text
 
-from web.console import summary
+from web.console.services import summary
 from web.console.tables import (
     audit_log,
     corrections,

@@ -11,7 +11,7 @@ A labelled substring (each of its occurrences) counts as hidden when every lette
 and digit of it lies inside a span found by ``find_personal_data``. A word counts
 as wrongly hidden when it overlaps a found span but no labelled substring.
 
-Run ``python -m web.console.redaction_eval [path]`` to print the figures.
+Run ``python -m console_tools.redaction_eval [path]`` to print the figures.
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from pathlib import Path
 
 import yaml
 
-from web.console.redaction import Span, find_personal_data, redact
+from web.console.privacy import Span, find_personal_data, redact
 
-DEFAULT_SET = Path(__file__).resolve().parents[2] / "tests/web/console/data/personal_data.yml"
+DEFAULT_SET = Path(__file__).resolve().parents[1] / "tests/web/console/data/personal_data.yml"
 _WORD_RE = re.compile(r"[\w'’.-]*\w")
 
 

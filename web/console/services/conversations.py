@@ -20,8 +20,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Select, case, func, select
 
-from web.console.listing import ConversationRow, summary_row
-from web.console.messages import (
+from web.console.services.listing import ConversationRow, summary_row
+from web.console.services.messages import (
     EVENT_TYPES,
     NOT_UNDERSTOOD,
     OUT_OF_SCOPE,
@@ -112,7 +112,7 @@ def load_conversations(
     None), replayed from Rasa's events, with their review state.
 
     A conversation is reviewed when marked so after its last parent message (a parent
-    who writes again puts it back in the review queue; `web.console.listing`).
+    who writes again puts it back in the review queue; `web.console.services.listing`).
     """
     reviewed_at, tag_map = _review_state(conn, sender_ids)
     found = {}

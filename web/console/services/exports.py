@@ -8,8 +8,8 @@ import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from web.console.conversations import Conversation
-from web.console.corrections import Correction
+from web.console.services.conversations import Conversation
+from web.console.services.corrections import Correction
 
 CSV_COLUMNS = (
     "conversation_id",

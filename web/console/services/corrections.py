@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, delete, insert, select
 
-from web.console.messages import parse_user
-from web.console.redaction import redact
+from web.console.privacy import redact
+from web.console.services.messages import parse_user
 from web.console.tables import corrections, events
 
 

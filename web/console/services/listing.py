@@ -1,8 +1,8 @@
 """The conversation list, the review queue and their counts, computed in SQL.
 
-Everything reads the summary tables kept by `web.console.summary` (one row per
+Everything reads the summary tables kept by `web.console.services.summary` (one row per
 conversation, one per parent message), so a page costs the same after a year of
-conversations as on the first day. `web.console.filters` parses the query string;
+conversations as on the first day. `web.console.services.filters` parses the query string;
 this module turns `Filters` into SQL.
 
 A conversation counts as reviewed when a reviewer marked it and no parent message
@@ -30,8 +30,8 @@ from sqlalchemy import (
     true,
 )
 
-from web.console.filters import Filters, day_start
-from web.console.messages import NOT_UNDERSTOOD, OUT_OF_SCOPE, THUMBS_DOWN, URGENT
+from web.console.services.filters import Filters, day_start
+from web.console.services.messages import NOT_UNDERSTOOD, OUT_OF_SCOPE, THUMBS_DOWN, URGENT
 from web.console.tables import conversations, messages, reviews, tags
 
 c = conversations

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, insert, select
 
-from web.console.filters import Filters
+from web.console.services.filters import Filters
 from web.console.tables import audit_log
 
 NOBODY = "-"  # the "who" of a failed sign-in or a command-line purge or unlock

@@ -19,7 +19,7 @@ concurrent syncs (several console workers) on both SQLite and PostgreSQL.
 
 Whether a conversation is "not understood" depends on the configured low-confidence
 threshold, so the tables keep the confidence and the fallback mark, and the threshold is
-applied when querying (`web.console.listing`).
+applied when querying (`web.console.services.listing`).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from assistant.names import FALLBACK_ACTIONS, FALLBACK_INTENT, OUT_OF_SCOPE_INTENT
-from web.console.messages import EVENT_TYPES, URGENT, URGENT_ACTIONS, parse_bot, parse_user
+from web.console.services.messages import EVENT_TYPES, URGENT, URGENT_ACTIONS, parse_bot, parse_user
 from web.console.tables import conversations, events, messages, sync_state
 
 BATCH_SIZE = 5000
