@@ -5,7 +5,7 @@
 
 # The code each environment lints and type-checks (one list, used by `check` and scripts/test.sh).
 RASA_CODE := actions assistant evaluation curation launcher bench
-WEB_CODE := web
+WEB_CODE := web console_tools
 
 help:    ## this list
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2; next} \
@@ -20,6 +20,7 @@ test:    ## the whole suite, as CI runs it (~25 min: setup, audit, check, unit, 
 check:   ## lint (ruff) and types (mypy) on both environments' code
 	.venv/bin/ruff check $(RASA_CODE) tests --exclude tests/web
 	.venv-web/bin/ruff check $(WEB_CODE) tests/web
+	.venv/bin/ruff format --check $(RASA_CODE) $(WEB_CODE) tests
 	.venv-web/bin/mypy --python-executable .venv/bin/python --python-version 3.10 $(RASA_CODE)
 	.venv-web/bin/mypy $(WEB_CODE)
 

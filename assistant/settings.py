@@ -91,7 +91,6 @@ def _workers(raw: str) -> Optional[int]:
     return int(SPEC["CRS_RASA_WORKERS"].parse(raw) or 0)
 
 
-
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """The process's settings, read from the environment on first use."""

@@ -8,7 +8,7 @@ SQLTrackerStore), never the console's tables. Each conversation is what the bot'
 make of a parent's messages: ``action_session_start``, ``session_started``,
 ``action_listen``, then per turn the parent's message (parse data with the intent, its
 ranking and the response selector's answer), the action the rules pick, the reply
-from ``domain.yml`` and ``action_listen``. The parents' texts are the training examples
+from the domain (``domain/``) and ``action_listen``. The parents' texts are the training examples
 of ``data/nlu`` with light variation: lower case, typos, a child's first name, now and
 then a phone number or a hospital, so the redaction has work to do. About 10 events a
 conversation, started over the last ``--days`` days with a daily rhythm (evenings and

@@ -20,7 +20,7 @@ Row = tuple[str, str, float, str | None, str | None, str]
 # Rasa's own names (not in the domain's rules): the session's first action, the action
 # that waits for the parent, the core fallback, and the replies of the custom actions
 # (actions/logic.py feedback_response, actions/fallback.py). test_seed checks each reply
-# exists in domain.yml.
+# exists in the domain.
 SESSION_START = "action_session_start"
 ACTION_LISTEN = "action_listen"
 CORE_FALLBACK = "action_default_fallback"

@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from assistant import project_files
 from assistant.names import (
     FALLBACK_INTENT,
     FAQ_INTENT,
@@ -49,7 +50,6 @@ class Corpus:
     intents: list[str]
 
 
-_ANNOTATION = re.compile(r"\[([^\]]+)\](?:\{[^}]*\}|\([^)]*\))")
 _FEEDBACK_VALUE = re.compile(r'"entity":\s*"' + re.escape(FEEDBACK_ENTITY) + r'",\s*"value":\s*"(\w+)"')
 _SLOT = re.compile(r"\{(\w+)\}")
 
@@ -69,7 +69,7 @@ def _read_examples(nlu_dir: Path) -> tuple[dict[str, list[str]], dict[str, list[
                 continue
             lines = [line.strip()[2:] for line in str(block.get("examples") or "").splitlines()]
             for line in lines:
-                text = _ANNOTATION.sub(r"\1", line).strip()
+                text = project_files.strip_entity_markup(line).strip()
                 if not text:
                     continue
                 examples.setdefault(str(block["intent"]), []).append(text)
@@ -133,7 +133,7 @@ def load_corpus(root: Path = PROJECT_ROOT) -> Corpus:
     if not nlu_dir.is_dir():
         raise FileNotFoundError(f"no training data at {nlu_dir}")
     examples, feedback_examples = _read_examples(nlu_dir)
-    domain = _read_yaml(root / "domain.yml")
+    domain = project_files.read_domain(root / "domain")
     replies = _read_replies(domain)
     rule_actions = _read_rule_actions(root / "data" / "rules")
     prefix = f"{FAQ_INTENT}/"

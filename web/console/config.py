@@ -8,9 +8,16 @@ URL of `assistant.settings.Settings`. Tests build a `ConsoleConfig` directly.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from assistant.settings import Settings, get_settings
+from assistant.settings_spec import SPEC
 from web.settings import WebSettings, get_web_settings
+
+
+def _default(name: str) -> Any:
+    return SPEC[name].default
+
 
 # How many networks' worth of wrong passwords lock an account for everyone: an outsider's
 # guesses lock out the outsider's network, not the nurse on the ward.
@@ -19,28 +26,28 @@ ACCOUNT_SHARE = 10
 
 @dataclass(frozen=True)
 class ConsoleConfig:
-    """Everything the console needs; defaults run on a laptop (those of `WebSettings`)."""
+    """Everything the console needs; defaults run on a laptop (the settings table's, as `WebSettings`)."""
 
     database_url: str
-    session_minutes: int = 480
-    idle_minutes: int = 30
-    retention_days: int = 180
-    audit_retention_days: int = 365
-    low_confidence: float = 0.6
+    session_minutes: int = _default("CRS_CONSOLE_SESSION_MINUTES")
+    idle_minutes: int = _default("CRS_CONSOLE_IDLE_MINUTES")
+    retention_days: int = _default("CRS_CONSOLE_RETENTION_DAYS")
+    audit_retention_days: int = _default("CRS_CONSOLE_AUDIT_RETENTION_DAYS")
+    low_confidence: float = _default("CRS_CONSOLE_LOW_CONFIDENCE")
     # Wrong passwords for one account from one client network before that network is refused
     # for `lockout_minutes` (web.console.guard.SourceLockout); the account itself locks after
     # ACCOUNT_SHARE times as many from all networks together (`account_failed_logins`).
-    max_failed_logins: int = 5
-    lockout_minutes: int = 15
-    login_rate_limit: str = "10/minute"
-    max_concurrent_hashes: int = 2
+    max_failed_logins: int = _default("CRS_CONSOLE_MAX_FAILED_LOGINS")
+    lockout_minutes: int = _default("CRS_CONSOLE_LOCKOUT_MINUTES")
+    login_rate_limit: str = _default("CRS_CONSOLE_LOGIN_RATE_LIMIT")
+    max_concurrent_hashes: int = _default("CRS_CONSOLE_MAX_CONCURRENT_HASHES")
     # Not a setting: sign-ins that may wait for a hash slot (about 0.2 s a hash); one more is
     # refused with 503 at once (web.console.services.auth.PasswordHashes).
     max_waiting_sign_ins: int = 8
-    cookie_secure: bool = False
+    cookie_secure: bool = _default("CRS_CONSOLE_COOKIE_SECURE")
     page_size: int = 25  # not a setting: rows per page of the conversation list
     # The gateway's CRS_TRUSTED_PROXIES (see web.security.TrustedProxies).
-    trusted_proxies: str = ""
+    trusted_proxies: str = _default("CRS_TRUSTED_PROXIES")
 
     @property
     def account_failed_logins(self) -> int:

@@ -10,11 +10,10 @@ from itertools import groupby
 from pathlib import Path
 
 import pytest
-import yaml
 from sqlalchemy import Engine, select
 
+from assistant import project_files
 from assistant.names import FAQ_INTENT, FEEDBACK_INTENT, URGENT_INTENT, URGENT_RESPONSE
-from assistant.settings import PROJECT_ROOT
 from console_tools import seed
 from web.console.db import make_engine
 from web.console.services.messages import FLAGS, build_messages
@@ -110,7 +109,7 @@ def test_nights_and_evenings_are_busier_than_early_mornings() -> None:
 
 def test_replies_and_rules_come_from_the_domain() -> None:
     corpus = seed.load_corpus()
-    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+    domain = project_files.domain()
     for name in (seed.FALLBACK_REPLY, seed.CORE_FALLBACK_REPLY, *seed.FEEDBACK_REPLIES.values()):
         assert name in domain["responses"]
     assert corpus.rule_actions[URGENT_INTENT] == URGENT_RESPONSE
