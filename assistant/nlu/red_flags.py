@@ -33,7 +33,8 @@ from typing import AbstractSet, Iterable, List, Optional, Sequence, Tuple
 
 from spacy.tokens import Doc, Span, Token
 
-from assistant.nlu.medical_terms import EMERGENCY_CATEGORIES
+from assistant.names import SYMPTOM_LABEL
+from assistant.nlu.medical_terms import emergency_categories
 from assistant.nlu.red_flag_words import (
     CHILD_NOUNS,
     CLAUSE_BREAKS,
@@ -73,8 +74,6 @@ from assistant.nlu.red_flag_words import (
     TREATMENTS,
 )
 
-SYMPTOM_LABEL = "symptom"
-
 
 @dataclass(frozen=True)
 class RedFlag:
@@ -86,7 +85,7 @@ class RedFlag:
 
     @property
     def emergency(self) -> bool:
-        return self.category in EMERGENCY_CATEGORIES
+        return self.category in emergency_categories()
 
 
 @dataclass(frozen=True)
@@ -362,7 +361,7 @@ def _over_signs(message: _Message, clause: Span, symptoms: Sequence[Span]) -> Tu
     """
     if _distant_past_in(clause):
         return list(symptoms), True  # "steroids made him puffy last year"
-    gone = [e for e in symptoms if e.ent_id_ not in EMERGENCY_CATEGORIES and _resolved_right_after(e)]
+    gone = [e for e in symptoms if e.ent_id_ not in emergency_categories() and _resolved_right_after(e)]
     if gone:
         return gone, False  # "his fever is gone", "the rash went away"
     words = set(_words(clause))
@@ -371,7 +370,7 @@ def _over_signs(message: _Message, clause: Span, symptoms: Sequence[Span]) -> Tu
     if message.distant_past:
         return list(symptoms), True
     if message.resolved:
-        return [ent for ent in symptoms if ent.ent_id_ not in EMERGENCY_CATEGORIES], True
+        return [ent for ent in symptoms if ent.ent_id_ not in emergency_categories()], True
     return [], False
 
 
