@@ -9,9 +9,11 @@ every pattern (validated against spaCy's own pattern schema).
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections import Counter
+from pathlib import Path
 from typing import Any, Dict, Iterator, List, Tuple
 
 import pytest
@@ -206,3 +208,14 @@ def test_the_old_constant_names_still_give_the_file_contents():
     assert entities + len(phrases) + tokens == len(patterns)
     with pytest.raises(AttributeError):
         medical_terms.NO_SUCH_LIST  # noqa: B018
+
+
+def test_setup_rebuilds_the_spacy_pipeline_when_a_vocabulary_file_changes():
+    """scripts/setup.sh hashes the files it builds build/spacy_crs_en from: each of these among them."""
+    root = Path(__file__).resolve().parents[3]
+    setup = (root / "scripts" / "setup.sh").read_text()
+    hashed = re.search(r"^spacy_hash=\$\(cat ([^|]+)\|", setup, re.M)
+    assert hashed
+    covered = {path.resolve() for glob in hashed.group(1).split() for path in root.glob(glob)}
+    vocabulary = root / "assistant" / "nlu" / "vocabulary"
+    assert {(vocabulary / name).resolve() for name in VOCABULARY_FILES} <= covered
