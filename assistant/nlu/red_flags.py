@@ -40,6 +40,7 @@ from assistant.nlu.red_flag_words import (
     CLAUSE_BREAKS,
     DISTANT_PAST_RE,
     FEELING_CUES,
+    FILLERS,
     FIRST_PERSON,
     FUTURE_RE,
     GENERIC_SIGNS,
@@ -71,6 +72,7 @@ from assistant.nlu.red_flag_words import (
     STATE_WORDS,
     TEMPERATURE_WORDS,
     THIRD_PARTY_RE,
+    TOPIC_WORDS,
     TREATMENTS,
 )
 
@@ -532,55 +534,6 @@ def _looks_like_name(token: Token, index: int) -> bool:
         return False
     nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
     return nxt is not None and (_is_state_word(nxt) or nxt.lower_ == "'s")
-
-
-TOPIC_WORDS = frozenset(
-    {
-        "prevention",
-        "prevent",
-        "medicine",
-        "medication",
-        "meds",
-        "drug",
-        "drugs",
-        "symptom",
-        "symptoms",
-        "sign",
-        "signs",
-        "risk",
-        "mean",
-        "meaning",
-        "cause",
-        "causes",
-        "info",
-        "information",
-        "effects",
-        "normal",
-        "crs",
-        "cytokine",
-        "cytokines",
-    }
-)
-FILLERS = frozenset(
-    {
-        "help",
-        "omg",
-        "pls",
-        "please",
-        "urgent",
-        "hi",
-        "hello",
-        "a",
-        "the",
-        "very",
-        "really",
-        "severe",
-        "bad",
-        "high",
-        "sudden",
-        "new",
-    }
-)
 
 
 def _is_statement_fragment(message: _Message, clause: Span, symptoms: Sequence[Span]) -> bool:
