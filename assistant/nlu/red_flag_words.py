@@ -16,6 +16,7 @@ def words(text: str) -> FrozenSet[str]:
 
 
 CLAUSE_BREAKS = frozenset({".", "?", "!", ";", ",", "\n", "and", "but", "so", "also", "plus", "then", "&"})
+SENTENCE_ENDS = frozenset({".", "?", "!", ";", "\n"})
 CHILD_NOUNS = words(
     """
     son daughter kid kiddo child baby boy girl toddler teen teenager infant lo bub grandson
