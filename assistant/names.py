@@ -40,6 +40,9 @@ SMALL_TALK_INTENTS = ("greet", "goodbye", "thank", "bot_challenge", "what_can_yo
 # ------------------------------------------------------------------ parse data and slots
 # Parse-data key under which the red-flag component lists the flags it found.
 RED_FLAGS_KEY = "red_flags"
+# spaCy entity label of a red-flag symptom: set by the project's pipeline
+# (assistant/nlu/vocabulary/symptom_patterns.jsonl), read by the red-flag matcher.
+SYMPTOM_LABEL = "symptom"
 # Parse-data key of the triage decision (assistant/nlu/triage.py): {"probability": p,
 # "decision": one of TRIAGE_DECISIONS}. "caution": the reply starts with CAUTION_RESPONSE.
 TRIAGE_KEY = "triage"

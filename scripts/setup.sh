@@ -24,7 +24,7 @@ fi
 .venv/bin/python -m assistant.nlu.language_id >/dev/null
 
 # 2. The project's spaCy pipeline (blank English + lookup lemmas + medical terms)
-spacy_hash=$(cat assistant/nlu/spacy_pipeline.py assistant/nlu/medical_terms.py constraints.txt | sha256sum | cut -c1-16)
+spacy_hash=$(cat assistant/nlu/spacy_pipeline.py assistant/nlu/medical_terms.py assistant/nlu/vocabulary/*.yml assistant/nlu/vocabulary/*.jsonl constraints.txt | sha256sum | cut -c1-16)
 if ! stamp_ok build/spacy_crs_en/.built "$spacy_hash"; then
   echo "==> building the spaCy pipeline in build/spacy_crs_en"
   .venv/bin/python -m assistant.nlu.spacy_pipeline build/spacy_crs_en

@@ -1,506 +1,135 @@
 """Medical vocabulary of the source article, with the misspellings parents type.
 
-Feeds the project's spaCy pipeline (`assistant/nlu/spacy_pipeline.py`):
-- `CANONICAL_LEMMAS` maps a misspelled single word to the article's spelling, so
-  the featurizers see one lemma for "toculizumab" and "tocilizumab".
-- `ENTITY_TERMS` become entity-ruler patterns (label -> canonical id -> phrases).
-- `SYMPTOM_TERMS` are the red-flag symptoms (category -> phrases), used as
-  entity-ruler patterns with the label "symptom" and read by the red-flag matcher.
+The lists are data files in `assistant/nlu/vocabulary/` (see its README.md), so a clinician can
+change them without reading code; this module reads them, lazily (no I/O at import), once:
+- `canonical_lemmas()` maps a misspelled single word to the article's spelling, so
+  the featurizers see one lemma for "toculizumab" and "tocilizumab" (`misspellings.yml`).
+- `entity_terms()`: drugs, therapies, body systems (label -> canonical id -> phrases), and
+  `symptom_terms()` / `symptom_token_patterns()`: the red-flag symptoms (category -> phrases or
+  token patterns), read by the red-flag matcher; `entity_ruler_patterns()` is all of them as
+  spaCy entity-ruler patterns (`entity_patterns.jsonl`, `symptom_patterns.jsonl`).
+- `emergency_categories()`: the symptom categories that mean: call emergency services
+  (`symptom_categories.yml`).
 Only terms the article names are listed: no other drugs or brands.
+
+The old constant names (`CANONICAL_LEMMAS`, `ENTITY_TERMS`, `SYMPTOM_TERMS`,
+`SYMPTOM_TOKEN_PATTERNS`, `EMERGENCY_CATEGORIES`) still work as module attributes, read on
+first use.
 """
 
-from typing import Any, Dict, List
+from __future__ import annotations
 
-CANONICAL_LEMMAS: Dict[str, str] = {
-    # drugs and brands named in the article
-    "toculizumab": "tocilizumab",
-    "tocilizumb": "tocilizumab",
-    "tocilizimab": "tocilizumab",
-    "tociluzumab": "tocilizumab",
-    "toci": "tocilizumab",
-    "tocilizamab": "tocilizumab",
-    "siltuxumab": "siltuximab",
-    "siltuximib": "siltuximab",
-    "siltiximab": "siltuximab",
-    "kepra": "keppra",
-    "kepprah": "keppra",
-    "keprra": "keppra",
-    "levetiracetum": "levetiracetam",
-    "levitiracetam": "levetiracetam",
-    "leviteracetam": "levetiracetam",
-    "levetirazetam": "levetiracetam",
-    "dexamethazone": "dexamethasone",
-    "dexamethosone": "dexamethasone",
-    "dex": "dexamethasone",
-    "dexametasone": "dexamethasone",
-    "decadron": "dexamethasone",
-    "methylpred": "methylprednisolone",
-    "methylprednisone": "methylprednisolone",
-    "methylprednisilone": "methylprednisolone",
-    "solumedrol": "methylprednisolone",
-    "steriods": "steroid",
-    "steriod": "steroid",
-    "steroids": "steroid",
-    "sterods": "steroid",
-    "corticosteriods": "corticosteroid",
-    "corticosteroids": "corticosteroid",
-    "blinatumumab": "blinatumomab",
-    "blinatumab": "blinatumomab",
-    "blina": "blinatumomab",
-    "blinatunomab": "blinatumomab",
-    "blinatomumab": "blinatumomab",
-    "blincyto": "blincyto",
-    "blinctyo": "blincyto",
-    "blincito": "blincyto",
-    "blyncyto": "blincyto",
-    "kymria": "kymriah",
-    "kimriah": "kymriah",
-    "kymirah": "kymriah",
-    "kymrah": "kymriah",
-    "kimria": "kymriah",
-    "kymra": "kymriah",
-    "tisagenleucel": "tisagenlecleucel",
-    "tisagenlecleucal": "tisagenlecleucel",
-    "tisagnlecleucel": "tisagenlecleucel",
-    "tisagenlecluecel": "tisagenlecleucel",
-    "tisa-cel": "tisagenlecleucel",
-    "tisacel": "tisagenlecleucel",
-    "cart": "car-t",
-    "car-t": "car-t",
-    "cartcell": "car-t",
-    # the condition and its vocabulary
-    "cytokins": "cytokine",
-    "cytokines": "cytokine",
-    "cytokin": "cytokine",
-    "cytokene": "cytokine",
-    "cytokeins": "cytokine",
-    "cytocines": "cytokine",
-    "cytokinez": "cytokine",
-    "sytokines": "cytokine",
-    "neurotoxcity": "neurotoxicity",
-    "neurotoxicty": "neurotoxicity",
-    "nuerotoxicity": "neurotoxicity",
-    "immunotheraphy": "immunotherapy",
-    "imunotherapy": "immunotherapy",
-    "immunotherapies": "immunotherapy",
-    "seizures": "seizure",
-    "siezure": "seizure",
-    "siezures": "seizure",
-    "seizre": "seizure",
-    "seziure": "seizure",
-    "seisure": "seizure",
-    "icu": "icu",
-    "picu": "icu",
-    "electrolites": "electrolyte",
-    "electrolytes": "electrolyte",
-    "dialisis": "dialysis",
-    "dialysys": "dialysis",
-    # sounds dropped or misspelled by worried parents typing fast
-    "havin": "having",
-    "fittin": "fitting",
-    "shakin": "shaking",
-    "racin": "racing",
-    "passin": "passing",
-    "burnin": "burning",
-    "throwin": "throwing",
-    "talkin": "talking",
-    "breth": "breathe",
-    "brethe": "breathe",
-    "breath": "breathe",
-    "breating": "breathing",
-    "breathin": "breathing",
-    "seizur": "seizure",
-    "seizue": "seizure",
-    "swallo": "swallow",
-    "confussed": "confused",
-    "confued": "confused",
-    "hart": "heart",
-    "puking": "vomiting",
-    "throwing": "throwing",
-    "wak": "wake",
-    "respondin": "responding",
-    "leukaemia": "leukemia",
-    "lukemia": "leukemia",
-    "leukemia": "leukemia",
+import json
+from functools import cache
+from importlib import resources
+from typing import Any, Callable, Dict, FrozenSet, List
+
+import yaml
+
+from assistant.names import SYMPTOM_LABEL
+
+VOCABULARY_PACKAGE = "assistant.nlu.vocabulary"
+MISSPELLINGS_FILE = "misspellings.yml"
+ENTITY_PATTERNS_FILE = "entity_patterns.jsonl"
+SYMPTOM_PATTERNS_FILE = "symptom_patterns.jsonl"
+SYMPTOM_CATEGORIES_FILE = "symptom_categories.yml"
+VOCABULARY_FILES = (MISSPELLINGS_FILE, ENTITY_PATTERNS_FILE, SYMPTOM_PATTERNS_FILE, SYMPTOM_CATEGORIES_FILE)
+
+
+def read_text(name: str) -> str:
+    """The text of one vocabulary file."""
+    return resources.files(VOCABULARY_PACKAGE).joinpath(name).read_text(encoding="utf-8")
+
+
+def read_yaml(name: str) -> Any:
+    return yaml.safe_load(read_text(name))
+
+
+def read_jsonl(name: str) -> List[Dict[str, Any]]:
+    """One JSON object per non-blank line."""
+    return [json.loads(line) for line in read_text(name).splitlines() if line.strip()]
+
+
+@cache
+def canonical_lemmas() -> Dict[str, str]:
+    """Misspelled word -> the article's spelling."""
+    return dict(read_yaml(MISSPELLINGS_FILE)["misspellings"])
+
+
+@cache
+def entity_ruler_patterns() -> List[Dict[str, Any]]:
+    """Entity-ruler patterns: the drugs, therapies and body systems, then the symptoms."""
+    return read_jsonl(ENTITY_PATTERNS_FILE) + read_jsonl(SYMPTOM_PATTERNS_FILE)
+
+
+@cache
+def entity_terms() -> Dict[str, Dict[str, List[str]]]:
+    """Label -> canonical id -> phrases, for the entities that are not symptoms."""
+    terms: Dict[str, Dict[str, List[str]]] = {}
+    for row in read_jsonl(ENTITY_PATTERNS_FILE):
+        terms.setdefault(row["label"], {}).setdefault(row["id"], []).append(row["pattern"])
+    return terms
+
+
+@cache
+def symptom_terms() -> Dict[str, List[str]]:
+    """Red-flag symptom category -> its phrase patterns."""
+    terms: Dict[str, List[str]] = {}
+    for row in read_jsonl(SYMPTOM_PATTERNS_FILE):
+        if isinstance(row["pattern"], str):
+            terms.setdefault(row["id"], []).append(row["pattern"])
+    return terms
+
+
+@cache
+def symptom_token_patterns() -> Dict[str, List[List[Dict[str, Any]]]]:
+    """Red-flag symptom category -> its token patterns (phrasings with many spellings)."""
+    patterns: Dict[str, List[List[Dict[str, Any]]]] = {}
+    for row in read_jsonl(SYMPTOM_PATTERNS_FILE):
+        if not isinstance(row["pattern"], str):
+            patterns.setdefault(row["id"], []).append(row["pattern"])
+    return patterns
+
+
+@cache
+def symptom_categories() -> Dict[str, List[str]]:
+    """`emergency` and `other`: the symptom categories of each kind."""
+    return {kind: list(categories) for kind, categories in read_yaml(SYMPTOM_CATEGORIES_FILE).items()}
+
+
+@cache
+def emergency_categories() -> FrozenSet[str]:
+    """The symptom categories that mean: call emergency services."""
+    return frozenset(symptom_categories()["emergency"])
+
+
+_LAZY_CONSTANTS: Dict[str, Callable[[], Any]] = {
+    "CANONICAL_LEMMAS": canonical_lemmas,
+    "ENTITY_TERMS": entity_terms,
+    "SYMPTOM_TERMS": symptom_terms,
+    "SYMPTOM_TOKEN_PATTERNS": symptom_token_patterns,
+    "EMERGENCY_CATEGORIES": emergency_categories,
 }
+__all__ = [
+    "SYMPTOM_LABEL",
+    "VOCABULARY_FILES",
+    "canonical_lemmas",
+    "emergency_categories",
+    "entity_ruler_patterns",
+    "entity_terms",
+    "symptom_categories",
+    "symptom_terms",
+    "symptom_token_patterns",
+    *_LAZY_CONSTANTS,
+]
 
-ENTITY_TERMS: Dict[str, Dict[str, List[str]]] = {
-    "drug": {
-        "tocilizumab": ["tocilizumab"],
-        "siltuximab": ["siltuximab"],
-        "levetiracetam": ["levetiracetam", "keppra"],
-        "dexamethasone": ["dexamethasone"],
-        "methylprednisolone": ["methylprednisolone"],
-        "corticosteroid": ["corticosteroid", "steroid"],
-        "blinatumomab": ["blinatumomab", "blincyto"],
-        "tisagenlecleucel": ["tisagenlecleucel", "kymriah"],
-    },
-    "therapy": {
-        "car_t": ["car-t", "car t", "car t cell", "car t-cell", "car-t cell", "chimeric antigen receptor"],
-        "bite": ["bite", "bispecific t-cell engager", "bispecific t cell engager"],
-        "immunotherapy": ["immunotherapy", "immune therapy"],
-        "supportive_care": ["iv fluids", "oxygen", "ventilator", "transfusion", "dialysis"],
-    },
-    "body_system": {
-        "heart": ["heart", "blood pressure", "heartbeat", "heart rate"],
-        "brain": ["brain", "nervous system", "nerves"],
-        "lungs": ["lung", "lungs", "breathing"],
-        "kidney": ["kidney", "kidneys"],
-        "liver": ["liver"],
-    },
-}
 
-# Red-flag symptoms by category. "emergency" categories mean: call emergency services.
-SYMPTOM_TERMS: Dict[str, List[str]] = {
-    "breathing": [
-        "can't breathe",
-        "cant breathe",
-        "can't breath",
-        "cant breath",
-        "cannot breathe",
-        "not breathing",
-        "trouble breathing",
-        "hard to breathe",
-        "hard time breathing",
-        "struggling to breathe",
-        "struggling to breath",
-        "short of breath",
-        "shortness of breath",
-        "out of breath",
-        "breathing fast",
-        "breathing really fast",
-        "breathing hard",
-        "breathing weird",
-        "breathing funny",
-        "gasping",
-        "wheezing",
-        "can't catch his breath",
-        "can't catch her breath",
-        "cant catch his breath",
-        "cant catch her breath",
-        "blue lips",
-        "lips are blue",
-        "lips look blue",
-        "lips turning blue",
-        "lips went blue",
-        "turning blue",
-        "gone blue",
-        "breathing problems",
-        "difficulty breathing",
-        "labored breathing",
-        "laboured breathing",
-    ],
-    "seizure": [
-        "seizure",
-        "seizing",
-        "having a fit",
-        "fitting",
-        "convulsing",
-        "convulsion",
-        "convulsions",
-        "siezing",
-        "shaking uncontrollably",
-        "shaking and won't stop",
-        "shaking and wont stop",
-        "jerking",
-        "twitching all over",
-        "eyes rolled back",
-        "eyes rolling back",
-    ],
-    "consciousness": [
-        "hard to wake",
-        "won't wake up",
-        "wont wake up",
-        "can't wake",
-        "cant wake",
-        "will not wake",
-        "not waking up",
-        "unresponsive",
-        "not responding",
-        "passed out",
-        "fainted",
-        "blacked out",
-        "collapsed",
-        "very drowsy",
-        "so drowsy",
-        "really drowsy",
-        "so sleepy",
-        "keeps falling asleep",
-        "floppy",
-        "limp",
-    ],
-    "confusion": [
-        "confused",
-        "confusion",
-        "not making sense",
-        "doesn't know where he is",
-        "doesn't know where she is",
-        "doesnt know where he is",
-        "doesnt know where she is",
-        "doesn't recognize",
-        "doesnt recognize",
-        "doesn't recognise",
-        "disoriented",
-        "seeing things",
-        "hallucinating",
-        "talking nonsense",
-        "acting strange",
-        "acting weird",
-        "not himself",
-        "not herself",
-    ],
-    "speech": [
-        "can't talk",
-        "cant talk",
-        "can't speak",
-        "cant speak",
-        "slurring",
-        "slurred",
-        "words are jumbled",
-        "words coming out wrong",
-        "trouble talking",
-        "trouble speaking",
-        "can't get words out",
-        "cant get words out",
-        "can't swallow",
-        "cant swallow",
-        "trouble swallowing",
-    ],
-    "heart": [
-        "heart is racing",
-        "heart racing",
-        "racing heart",
-        "heart is pounding",
-        "heart pounding",
-        "heart beating fast",
-        "heart beating so fast",
-        "heart is beating fast",
-        "heart rate is high",
-        "heart rate is really high",
-        "heartbeat is weird",
-        "heartbeat is irregular",
-        "chest pain",
-    ],
-    "fever": [
-        "fever",
-        "feverish",
-        "high temp",
-        "high temperature",
-        "temp is high",
-        "temperature is high",
-        "burning up",
-        "spiking",
-        "spiked",
-        "febrile",
-        "chills",
-        "rigors",
-    ],
-    "other": [
-        "vomiting",
-        "throwing up",
-        "keeps throwing up",
-        "diarrhea",
-        "diarrhoea",
-        "rash",
-        "swelling",
-        "swollen",
-        "puffy",
-        "dizzy",
-        "very weak",
-        "headache",
-        "bad headache",
-        "severe headache",
-        "dizziness",
-        "fast heartbeat",
-        "low blood pressure",
-    ],
-}
+def __getattr__(name: str) -> Any:
+    """The old constants (`medical_terms.CANONICAL_LEMMAS`...), read on first use."""
+    if name in _LAZY_CONSTANTS:
+        return _LAZY_CONSTANTS[name]()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-# Token patterns for the entity ruler, for phrasings with many spellings.
-_CANT = {"NORM": {"IN": ["can", "ca", "cnt", "cannot", "wo", "will", "does", "do", "is"]}}
-_NOT = {"NORM": {"IN": ["not", "n't", "nt"]}, "OP": "?"}
-_OBJ = {"LOWER": {"IN": ["him", "her", "them", "it"]}, "OP": "?"}
-SYMPTOM_TOKEN_PATTERNS: Dict[str, List[List[Dict[str, Any]]]] = {
-    "breathing": [
-        [_CANT, _NOT, {"NORM": {"REGEX": "^(breathe|breathing|breth)"}}],
-        [
-            {"NORM": {"REGEX": "^breathing$"}},
-            {"LOWER": {"IN": ["so", "really", "very"]}, "OP": "?"},
-            {"LOWER": {"IN": ["fast", "hard", "weird", "funny", "shallow", "strange", "heavy"]}},
-        ],
-        [
-            {"LOWER": {"IN": ["lips", "lip", "face", "skin"]}},
-            {
-                "LOWER": {
-                    "IN": [
-                        "are",
-                        "is",
-                        "r",
-                        "look",
-                        "looks",
-                        "went",
-                        "turning",
-                        "turned",
-                        "turn",
-                        "turns",
-                        "gone",
-                    ]
-                },
-                "OP": "?",
-            },
-            {"LOWER": {"IN": ["a", "bit", "kinda", "little", "slightly"]}, "OP": "*"},
-            {"LOWER": {"IN": ["blue", "purple", "grey", "gray", "bluish", "blueish"]}},
-        ],
-        [
-            {"LOWER": {"IN": ["going", "turning", "turned", "turn", "turns", "went", "gone"]}},
-            {"LOWER": {"IN": ["blue", "purple", "grey", "gray", "bluish", "blueish"]}},
-        ],
-        [{"LOWER": {"IN": ["blue", "purple"]}}, {"LOWER": {"IN": ["lips", "lip"]}}],
-    ],
-    "seizure": [
-        [{"LOWER": {"REGEX": "^(seiz|siez|seis|convuls|fittin)"}}],
-        [{"LOWER": {"IN": ["fitting", "fit"]}}],
-        [
-            {"NORM": {"IN": ["shaking", "twitching", "jerking", "trembling"]}},
-            {"LOWER": {"IN": ["all", "like", "and", "uncontrollably", "nonstop", "badly"]}},
-        ],
-        [_CANT, _NOT, {"LOWER": "stop"}, {"NORM": {"IN": ["shaking", "twitching", "jerking"]}}],
-        [
-            {"NORM": {"IN": ["shaking", "twitching", "jerking"]}},
-            {"LOWER": {"IN": ["n", "and", "&"]}},
-            {"NORM": {"IN": ["wo", "will", "can", "ca", "cnt", "wont"]}},
-            _NOT,
-            {"LOWER": "stop"},
-        ],
-        [  # "shaking for 5 minutes", "twitching for like ten mins"
-            {"NORM": {"IN": ["shaking", "twitching", "jerking", "trembling", "shakin"]}},
-            {"LOWER": "for"},
-            {"LOWER": {"IN": ["like", "about", "over", "almost", "nearly", "a", "few"]}, "OP": "*"},
-            {"LIKE_NUM": True, "OP": "?"},
-            {"LOWER": {"IN": ["minutes", "minute", "mins", "min", "while", "ages"]}},
-        ],
-        [
-            {"LOWER": {"IN": ["hands", "arms", "legs", "body"]}},
-            {"LOWER": {"IN": ["are", "is", "keep", "keeps"]}, "OP": "?"},
-            {"NORM": {"IN": ["shaking", "twitching", "jerking"]}},
-        ],
-    ],
-    "consciousness": [
-        [_CANT, _NOT, _OBJ, {"LOWER": {"IN": ["wake", "wak", "rouse", "waking", "respond", "responding"]}}],
-        [_CANT, _NOT, {"LOWER": "get"}, _OBJ, {"LOWER": "to"}, {"LOWER": {"IN": ["wake", "respond"]}}],
-        [
-            {
-                "NORM": {
-                    "IN": [
-                        "passed",
-                        "passing",
-                        "passes",
-                        "blanking",
-                        "blanked",
-                        "blacking",
-                        "blacked",
-                        "blacks",
-                        "zoning",
-                        "zoned",
-                    ]
-                }
-            },
-            {"LOWER": "out"},
-        ],
-        [
-            {"LOWER": {"IN": ["barely", "hardly"]}},
-            {"LOWER": {"IN": ["wake", "rouse", "awake", "responding"]}},
-        ],
-        [
-            _CANT,
-            _NOT,
-            {"LOWER": {"IN": ["answer", "answering", "respond", "look"]}},
-            {"LOWER": {"IN": ["me", "us", "anyone"]}},
-        ],
-        [{"LOWER": {"IN": ["not", "isnt"]}}, {"LOWER": {"IN": ["answering", "responding", "reacting"]}}],
-        [{"LOWER": {"REGEX": "^faint"}}],
-        [{"LOWER": {"IN": ["staring", "stares"]}}, {"LOWER": {"IN": ["blankly", "into", "off"]}, "OP": "?"}],
-    ],
-    "confusion": [
-        [{"LOWER": {"REGEX": "^(confus|confuss|halluc|disorient)"}}],
-        [{"LOWER": "mixed"}, {"LOWER": "up"}],
-        [  # "he doesn't know who I am", "she doesnt know where she is"
-            {"NORM": {"IN": ["does", "do", "did"]}},
-            _NOT,
-            {"LOWER": {"IN": ["know", "recognise", "recognize"]}},
-            {"LOWER": {"IN": ["who", "where", "me", "us", "her", "his", "what"]}},
-        ],
-        [{"LOWER": "wrong"}, {"LOWER": {"IN": ["name", "names"]}}],
-        [
-            {"NORM": {"IN": ["saying", "talking", "says"]}},
-            {"LOWER": {"IN": ["weird", "strange", "odd", "gibberish", "nonsense", "funny"]}},
-        ],
-    ],
-    "speech": [
-        [_CANT, _NOT, {"LOWER": {"IN": ["talk", "speak", "swallow", "swallo", "swallowing", "talking"]}}],
-        [
-            _CANT,
-            _NOT,
-            {"LOWER": "get"},
-            {"LOWER": {"IN": ["his", "her", "their", "the"]}},
-            {"LOWER": "words"},
-        ],
-        [
-            {"LOWER": "words"},
-            {"LOWER": {"IN": ["are", "r", "keep"]}, "OP": "?"},
-            {"LOWER": {"IN": ["coming", "come"]}},
-            {"LOWER": "out"},
-            {"LOWER": {"IN": ["wrong", "weird", "jumbled", "funny"]}},
-        ],
-        [{"LOWER": {"REGEX": "^slurr"}}],
-        [  # "the words won't come out"
-            {"LOWER": "words"},
-            {"NORM": {"IN": ["wo", "will", "do", "ca", "can", "cnt", "wont", "dont"]}},
-            _NOT,
-            {"LOWER": {"IN": ["come", "coming"]}},
-            {"LOWER": "out"},
-        ],
-        [
-            {"LOWER": "words"},
-            {"LOWER": {"IN": ["are", "r", "all", "so", "coming"]}, "OP": "*"},
-            {"LOWER": {"IN": ["jumbled", "mixed", "garbled", "wrong", "muddled"]}},
-        ],
-        [{"LOWER": {"REGEX": "^drool"}}],
-    ],
-    "heart": [
-        [
-            {"NORM": "heart"},
-            {"LOWER": {"IN": ["is", "'s", "s", "keeps"]}, "OP": "?"},
-            {"NORM": {"IN": ["racing", "pounding", "going", "beating", "thumping", "fluttering"]}},
-        ],
-        [
-            {"LOWER": {"IN": ["heartbeat", "heartrate", "pulse"]}},
-            {"LOWER": {"IN": ["is", "feels", "'s", "s"]}, "OP": "?"},
-            {"LOWER": {"IN": ["all", "racing", "weird", "irregular", "crazy", "fast", "high", "pounding"]}},
-        ],
-    ],
-    "fever": [
-        [{"LOWER": {"IN": ["high", "bad", "spiking"]}}, {"LOWER": {"IN": ["fever", "temp", "temperature"]}}],
-        [{"NORM": {"IN": ["burning", "burnin"]}}, {"LOWER": "up"}],
-        [
-            {"LOWER": {"IN": ["shivering", "shaking", "shivers"]}},
-            {"LOWER": {"IN": ["non", "nonstop", "badly"]}},
-        ],
-    ],
-    "other": [
-        [
-            {"NORM": {"IN": ["vomiting", "throwing", "puking"]}},
-            {"LOWER": {"IN": ["up", "non", "nonstop", "and"]}, "OP": "?"},
-        ],
-        [
-            {"LOWER": {"IN": ["head", "tummy", "stomach"]}},
-            {"LOWER": {"IN": ["is", "'s", "s"]}, "OP": "?"},
-            {"LOWER": {"IN": ["killing", "hurting", "pounding", "spinning"]}},
-        ],
-        [{"LOWER": "room"}, {"LOWER": {"IN": ["is", "'s", "s"]}, "OP": "?"}, {"LOWER": "spinning"}],
-        [_CANT, _NOT, {"LOWER": {"IN": ["stand", "walk", "sit"]}}],
-        [{"LOWER": "rash"}, {"LOWER": {"IN": ["is", "'s", "s"]}, "OP": "?"}, {"LOWER": "spreading"}],
-    ],
-}
 
-EMERGENCY_CATEGORIES = frozenset({"breathing", "seizure", "consciousness"})
+def __dir__() -> List[str]:
+    return sorted(set(globals()) | set(_LAZY_CONSTANTS))

@@ -2,7 +2,8 @@
 
 Blank English tokenizer -> lookup lemmatizer (tables from `spacy-lookups-data`) ->
 attribute ruler that maps misspelled medical words to the article's spelling ->
-entity ruler for drugs, therapies, body systems and red-flag symptoms.
+entity ruler for drugs, therapies, body systems and red-flag symptoms. The words and patterns
+are data files in `assistant/nlu/vocabulary/`, read by `assistant/nlu/medical_terms.py`.
 
 Rasa's `SpacyNLP` loads the saved folder (see `config.yml`), so its lemmas feed the
 featurizers; the red-flag matcher reads the symptom entities.
@@ -12,6 +13,7 @@ featurizers; the red-flag matcher reads the symptom entities.
 
 from __future__ import annotations
 
+import copy
 import sys
 from pathlib import Path
 from typing import Any, Dict, List, cast
@@ -20,28 +22,15 @@ import spacy
 from spacy.language import Language
 from spacy.pipeline import AttributeRuler, EntityRuler
 
-from assistant.nlu.medical_terms import (
-    CANONICAL_LEMMAS,
-    ENTITY_TERMS,
-    SYMPTOM_TERMS,
-    SYMPTOM_TOKEN_PATTERNS,
-)
+from assistant.nlu.medical_terms import canonical_lemmas, entity_ruler_patterns
 
-SYMPTOM_LABEL = "symptom"
 PIPELINE_NAME = "crs_en"
 
 
 def entity_patterns() -> List[Dict[str, Any]]:
-    """Entity-ruler phrase patterns: every term under its label and canonical id."""
-    patterns: List[Dict[str, Any]] = []
-    for label, concepts in ENTITY_TERMS.items():
-        for concept_id, phrases in concepts.items():
-            patterns += [{"label": label, "pattern": p, "id": concept_id} for p in phrases]
-    for category, phrases in SYMPTOM_TERMS.items():
-        patterns += [{"label": SYMPTOM_LABEL, "pattern": p, "id": category} for p in phrases]
-    for category, token_patterns in SYMPTOM_TOKEN_PATTERNS.items():
-        patterns += [{"label": SYMPTOM_LABEL, "pattern": p, "id": category} for p in token_patterns]
-    return patterns
+    """Entity-ruler patterns (assistant/nlu/vocabulary/*.jsonl): every term under its label and
+    canonical id, the symptoms under `assistant.names.SYMPTOM_LABEL` and their category. A fresh copy."""
+    return copy.deepcopy(entity_ruler_patterns())
 
 
 def build_pipeline() -> Language:
@@ -53,7 +42,7 @@ def build_pipeline() -> Language:
     ruler = cast(AttributeRuler, nlp.add_pipe("attribute_ruler"))
     entity_ruler = cast(EntityRuler, nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "NORM"}))
     nlp.initialize()  # loads the lemma lookup table from spacy-lookups-data
-    for word, canonical in sorted(CANONICAL_LEMMAS.items()):
+    for word, canonical in sorted(canonical_lemmas().items()):
         ruler.add(patterns=[[{"LOWER": word}]], attrs={"LEMMA": canonical, "NORM": canonical})
     entity_ruler.add_patterns(entity_patterns())
     return nlp

@@ -9,13 +9,13 @@ import re
 from typing import List
 
 from assistant.names import CAUTION_RESPONSE, EMERGENCY_SENTENCE, FAIL_SAFE_RESPONSES
-from assistant.nlu.medical_terms import SYMPTOM_TERMS
+from assistant.nlu.medical_terms import symptom_terms
 from tests.helpers import response_texts
 
 # The urgent reply for breathing, seizures and waking opens with the call itself.
 LEADS_WITH_THE_CALL = "Call {emergency_number} now."
 
-# Red-flag categories of the project's symptom vocabulary (assistant/nlu/medical_terms.py);
+# Red-flag categories of the project's symptom vocabulary (assistant/nlu/vocabulary/);
 # "other" holds signs to report (rash, vomiting...) that are not red flags.
 RED_FLAG_CATEGORIES = ("breathing", "seizure", "consciousness", "confusion", "speech", "heart", "fever")
 # The plain words the responses use for the same signs (the vocabulary above lists
@@ -39,9 +39,8 @@ RESPONSE_RED_FLAG_WORDS = (
     "trouble talking",
     "shaking",
 )
-RED_FLAG_TERMS = tuple(
-    sorted({t.lower() for c in RED_FLAG_CATEGORIES for t in SYMPTOM_TERMS[c]} | set(RESPONSE_RED_FLAG_WORDS))
-)
+_VOCABULARY_TERMS = {t.lower() for c in RED_FLAG_CATEGORIES for t in symptom_terms()[c]}
+RED_FLAG_TERMS = tuple(sorted(_VOCABULARY_TERMS | set(RESPONSE_RED_FLAG_WORDS)))
 
 
 def red_flags_named(text: str) -> List[str]:

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 import spacy
 
-from assistant.nlu.medical_terms import CANONICAL_LEMMAS, ENTITY_TERMS
-from assistant.nlu.spacy_pipeline import PIPELINE_NAME, SYMPTOM_LABEL, entity_patterns, main
+from assistant.names import SYMPTOM_LABEL
+from assistant.nlu.medical_terms import canonical_lemmas, entity_terms
+from assistant.nlu.spacy_pipeline import PIPELINE_NAME, entity_patterns, main
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +42,7 @@ def test_lookup_lemmas_come_from_spacy_lookups_data(nlp):
 def test_the_attribute_ruler_maps_misspellings_to_the_articles_spelling(nlp):
     for word in ("toculizumab", "tocilizumb", "siltuxumab"):
         token = nlp(f"is {word} safe")[1]
-        assert (token.lemma_, token.norm_) == (CANONICAL_LEMMAS[word], CANONICAL_LEMMAS[word]), word
+        assert (token.lemma_, token.norm_) == (canonical_lemmas()[word], canonical_lemmas()[word]), word
     # Case does not matter (the ruler matches LOWER); other words keep their own lemma.
     assert nlp("Toculizumab")[0].lemma_ == "tocilizumab"
     assert nlp("tocilizumab")[0].lemma_ == "tocilizumab"
@@ -49,11 +50,11 @@ def test_the_attribute_ruler_maps_misspellings_to_the_articles_spelling(nlp):
 
 def test_every_single_word_canonical_lemma_rule_is_applied(nlp):
     # The ruler matches one token; keys the tokenizer splits ("car-t") cannot match.
-    words = sorted(w for w in CANONICAL_LEMMAS if len(nlp.make_doc(w)) == 1)
+    words = sorted(w for w in canonical_lemmas() if len(nlp.make_doc(w)) == 1)
     assert len(words) > 100
     doc = nlp(" ".join(words))
-    assert [token.lemma_ for token in doc] == [CANONICAL_LEMMAS[w] for w in words]
-    assert [token.norm_ for token in doc] == [CANONICAL_LEMMAS[w] for w in words]
+    assert [token.lemma_ for token in doc] == [canonical_lemmas()[w] for w in words]
+    assert [token.norm_ for token in doc] == [canonical_lemmas()[w] for w in words]
 
 
 def test_entities_have_their_label_and_canonical_id(nlp):
@@ -87,7 +88,7 @@ def test_plain_words_are_no_entities(nlp):
 
 def test_every_term_is_a_pattern():
     patterns = entity_patterns()
-    for label, concepts in ENTITY_TERMS.items():
+    for label, concepts in entity_terms().items():
         for concept_id, phrases in concepts.items():
             for phrase in phrases:
                 assert {"label": label, "pattern": phrase, "id": concept_id} in patterns
