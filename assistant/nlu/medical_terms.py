@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib import resources
-from typing import Any, Callable, Dict, FrozenSet, List
+from typing import Any, Dict, FrozenSet, List
 
 import yaml
 
@@ -103,13 +103,6 @@ def emergency_categories() -> FrozenSet[str]:
     return frozenset(symptom_categories()["emergency"])
 
 
-_LAZY_CONSTANTS: Dict[str, Callable[[], Any]] = {
-    "CANONICAL_LEMMAS": canonical_lemmas,
-    "ENTITY_TERMS": entity_terms,
-    "SYMPTOM_TERMS": symptom_terms,
-    "SYMPTOM_TOKEN_PATTERNS": symptom_token_patterns,
-    "EMERGENCY_CATEGORIES": emergency_categories,
-}
 __all__ = [
     "SYMPTOM_LABEL",
     "VOCABULARY_FILES",
@@ -120,16 +113,4 @@ __all__ = [
     "symptom_categories",
     "symptom_terms",
     "symptom_token_patterns",
-    *_LAZY_CONSTANTS,
 ]
-
-
-def __getattr__(name: str) -> Any:
-    """The old constants (`medical_terms.CANONICAL_LEMMAS`...), read on first use."""
-    if name in _LAZY_CONSTANTS:
-        return _LAZY_CONSTANTS[name]()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> List[str]:
-    return sorted(set(globals()) | set(_LAZY_CONSTANTS))

@@ -197,17 +197,14 @@ def test_the_loader_reads_the_files_lazily_not_at_import():
     assert result.stdout.strip() == "0"
 
 
-def test_the_old_constant_names_still_give_the_file_contents():
-    assert _yaml(MISSPELLINGS_FILE)["misspellings"] == medical_terms.CANONICAL_LEMMAS
-    assert medical_terms.emergency_categories() == medical_terms.EMERGENCY_CATEGORIES
+def test_the_readers_give_the_file_contents():
+    assert _yaml(MISSPELLINGS_FILE)["misspellings"] == medical_terms.canonical_lemmas()
     phrases = [row for _, row in _jsonl(SYMPTOM_PATTERNS_FILE) if isinstance(row["pattern"], str)]
-    assert sum(len(p) for p in medical_terms.SYMPTOM_TERMS.values()) == len(phrases)
+    assert sum(len(p) for p in medical_terms.symptom_terms().values()) == len(phrases)
     patterns = medical_terms.entity_ruler_patterns()
-    tokens = sum(len(p) for p in medical_terms.SYMPTOM_TOKEN_PATTERNS.values())
-    entities = sum(len(p) for concepts in medical_terms.ENTITY_TERMS.values() for p in concepts.values())
+    tokens = sum(len(p) for p in medical_terms.symptom_token_patterns().values())
+    entities = sum(len(p) for concepts in medical_terms.entity_terms().values() for p in concepts.values())
     assert entities + len(phrases) + tokens == len(patterns)
-    with pytest.raises(AttributeError):
-        medical_terms.NO_SUCH_LIST  # noqa: B018
 
 
 def test_setup_rebuilds_the_spacy_pipeline_when_a_vocabulary_file_changes():

@@ -93,9 +93,9 @@ def _medical_words() -> frozenset[str]:
     except ImportError:  # the web image always ships assistant/; stay usable without it
         return frozenset()
     words: set[str] = set()
-    phrases: list[str] = list(medical_terms.CANONICAL_LEMMAS)
-    phrases += medical_terms.CANONICAL_LEMMAS.values()
-    for group in medical_terms.ENTITY_TERMS.values():
+    lemmas = medical_terms.canonical_lemmas()
+    phrases: list[str] = [*lemmas, *lemmas.values()]
+    for group in medical_terms.entity_terms().values():
         for canonical, terms in group.items():
             phrases.append(canonical)
             phrases.extend(terms)
