@@ -136,6 +136,12 @@ SETTINGS: Tuple[Setting, ...] = (
     _s("CRS_CONSOLE_LOGIN_RATE_LIMIT", str, "10/minute", CONSOLE),
     _s("CRS_CONSOLE_MAX_CONCURRENT_HASHES", int, 2, CONSOLE, minimum=1, maximum=32),
     _s("CRS_CONSOLE_LOW_CONFIDENCE", float, 0.6, CONSOLE, minimum=0, maximum=1),
+    # Where the console's links point (the staff alerts' conversation link).
+    _s("CRS_CONSOLE_PUBLIC_URL", str, "http://127.0.0.1:8000/console", CONSOLE),
+    # Staff alerts on urgent reports (web/console/alerts): off while the URL is blank.
+    _s("CRS_URGENT_WEBHOOK_URL", str, "", CONSOLE),
+    _s("CRS_URGENT_WEBHOOK_SECRET", str, "", CONSOLE, secret=True),
+    _s("CRS_URGENT_WEBHOOK_MAX_ATTEMPTS", int, 12, CONSOLE, minimum=1, maximum=50),
     # Deployment only (docker-compose.yml, deploy/k8s, deploy/postgres).
     _s("CRS_REDIS_PASSWORD", str, None, DEPLOY, secret=True),  # deploy/endpoints.docker.yml
     _s("CRS_RASA_DB_PASSWORD", str, None, DEPLOY, secret=True),

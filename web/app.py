@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -18,6 +19,7 @@ from web.chat import routes as chat_routes
 from web.chat.conversation_ids import ConversationIds
 from web.chat.rasa_client import RasaClient
 from web.chat.ratelimit import ClientRateLimiter
+from web.console.alerts.worker import AlertWorker
 from web.console.app import BODY_CAP as CONSOLE_BODY_CAP
 from web.console.app import create_console
 from web.console.config import ConsoleConfig
@@ -50,7 +52,8 @@ def _conversation_ids(settings: WebSettings) -> ConversationIds:
 
 
 def _lifespan(settings: WebSettings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
-    """The gateway's one Rasa client, opened at start-up and closed at shutdown."""
+    """The gateway's one Rasa client, opened at start-up and closed at shutdown, and the
+    console's staff-alert worker (when the console is here and alerts are on) beside it."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -59,21 +62,32 @@ def _lifespan(settings: WebSettings) -> Callable[[FastAPI], AbstractAsyncContext
             settings.rasa_timeout_seconds,
             settings.health_timeout_seconds,
         )
+        worker: AlertWorker | None = app.state.alert_worker
+        alerts = asyncio.create_task(worker.run(), name="staff-alerts") if worker else None
         try:
             yield
         finally:
+            if alerts is not None:
+                alerts.cancel()
+                with suppress(asyncio.CancelledError):
+                    await alerts
             await app.state.rasa.aclose()
 
     return lifespan
 
 
 def _mount_console(app: FastAPI, settings: WebSettings, shared: Settings) -> None:
-    """Staff console (issue 4): mounted under /console here, when enabled."""
+    """The staff console, mounted under /console here when enabled, with its alert worker
+    when CRS_URGENT_WEBHOOK_URL is set (started by the lifespan)."""
+    app.state.alert_worker = None
     if settings.console_enabled:
-        console = create_console(ConsoleConfig.from_settings(settings, shared))
+        config = ConsoleConfig.from_settings(settings, shared)
+        console = create_console(config)
         # Inside the console's own last resort, which would answer a plain-text 500 first.
         console.add_middleware(UnexpectedErrorMiddleware, shared=shared)
         app.mount(CONSOLE_PREFIX, console)
+        if config.alerts_on:
+            app.state.alert_worker = AlertWorker(console.state.engine, config)
 
 
 def _add_outer_middleware(app: FastAPI, settings: WebSettings, proxies: TrustedProxies) -> None:

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import Request
 from limits import parse
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from assistant.settings import Settings
@@ -70,6 +71,10 @@ class WebSettings(BaseSettings):
     console_login_rate_limit: str = spec_field("CRS_CONSOLE_LOGIN_RATE_LIMIT")
     console_max_concurrent_hashes: int = spec_field("CRS_CONSOLE_MAX_CONCURRENT_HASHES")
     console_low_confidence: float = spec_field("CRS_CONSOLE_LOW_CONFIDENCE")
+    console_public_url: str = spec_field("CRS_CONSOLE_PUBLIC_URL")
+    urgent_webhook_url: str = spec_field("CRS_URGENT_WEBHOOK_URL")
+    urgent_webhook_secret: SecretStr = SecretStr(str(SPEC["CRS_URGENT_WEBHOOK_SECRET"].default))
+    urgent_webhook_max_attempts: int = spec_field("CRS_URGENT_WEBHOOK_MAX_ATTEMPTS")
 
     @field_validator("trusted_proxies")
     @classmethod
@@ -83,6 +88,25 @@ class WebSettings(BaseSettings):
         if value.get_secret_value() and len(value.get_secret_value()) < 32:
             raise ValueError("CRS_CONVERSATION_SECRET must have at least 32 characters")
         return value
+
+    @field_validator("console_public_url", "urgent_webhook_url")
+    @classmethod
+    def _http_url(cls, value: str, info: ValidationInfo) -> str:
+        parts = urlsplit(value)
+        if value and (parts.scheme not in ("http", "https") or not parts.hostname):
+            raise ValueError(f"CRS_{str(info.field_name).upper()} must be an http:// or https:// address")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_secret(self) -> WebSettings:
+        """An alert nobody can verify could come from anyone: the URL needs its secret."""
+        secret = self.urgent_webhook_secret.get_secret_value()
+        if self.urgent_webhook_url and len(secret) < 32:
+            raise ValueError(
+                "CRS_URGENT_WEBHOOK_SECRET must have at least 32 characters "
+                "when CRS_URGENT_WEBHOOK_URL is set"
+            )
+        return self
 
     @field_validator(
         "rate_limit", "console_login_rate_limit", "new_conversation_rate", "conversation_message_limit"

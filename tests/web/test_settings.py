@@ -106,3 +106,24 @@ def test_transcript_lifetime_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("CRS_TRANSCRIPT_TTL_HOURS", "0")
     with pytest.raises(ValidationError):
         WebSettings()
+
+
+def test_staff_alerts_need_a_web_address_and_a_long_secret() -> None:
+    from assistant.settings import Settings
+    from web.console.config import ConsoleConfig
+
+    secret = "k" * 32
+    web = WebSettings(urgent_webhook_url="https://bridge.example.org/crs", urgent_webhook_secret=secret,
+                      urgent_webhook_max_attempts=3, console_public_url="https://staff.example.org/console")  # fmt: skip
+    config = ConsoleConfig.from_settings(web, Settings.from_env({}))
+    assert config.alerts_on and config.webhook_secret == secret and config.webhook_max_attempts == 3
+    assert config.public_url == "https://staff.example.org/console"
+    assert secret not in repr(config)
+    assert not ConsoleConfig.from_settings(WebSettings(), Settings.from_env({})).alerts_on
+    with pytest.raises(ValidationError, match="CRS_URGENT_WEBHOOK_SECRET"):
+        WebSettings(urgent_webhook_url="https://bridge.example.org/crs", urgent_webhook_secret="short")
+    for bad in ("ftp://bridge.example.org", "bridge.example.org/crs", "https://"):
+        with pytest.raises(ValidationError, match="CRS_URGENT_WEBHOOK_URL"):
+            WebSettings(urgent_webhook_url=bad, urgent_webhook_secret=secret)
+    with pytest.raises(ValidationError, match="CRS_URGENT_WEBHOOK_MAX_ATTEMPTS|greater|less"):
+        WebSettings(urgent_webhook_max_attempts=0)

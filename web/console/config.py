@@ -7,7 +7,7 @@ URL of `assistant.settings.Settings`. Tests build a `ConsoleConfig` directly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.settings import Settings, get_settings
@@ -48,6 +48,16 @@ class ConsoleConfig:
     page_size: int = 25  # not a setting: rows per page of the conversation list
     # The gateway's CRS_TRUSTED_PROXIES (see web.security.TrustedProxies).
     trusted_proxies: str = _default("CRS_TRUSTED_PROXIES")
+    # The console's address as staff open it (the staff alerts' conversation links).
+    public_url: str = _default("CRS_CONSOLE_PUBLIC_URL")
+    # Staff alerts on urgent reports (web.console.alerts): off while the URL is blank.
+    webhook_url: str = _default("CRS_URGENT_WEBHOOK_URL")
+    webhook_secret: str = field(default=_default("CRS_URGENT_WEBHOOK_SECRET"), repr=False)
+    webhook_max_attempts: int = _default("CRS_URGENT_WEBHOOK_MAX_ATTEMPTS")
+
+    @property
+    def alerts_on(self) -> bool:
+        return bool(self.webhook_url and self.webhook_secret)
 
     @property
     def account_failed_logins(self) -> int:
@@ -74,6 +84,10 @@ class ConsoleConfig:
             max_concurrent_hashes=web.console_max_concurrent_hashes,
             cookie_secure=web.console_cookie_secure,
             trusted_proxies=web.trusted_proxies,
+            public_url=web.console_public_url,
+            webhook_url=web.urgent_webhook_url,
+            webhook_secret=web.urgent_webhook_secret.get_secret_value(),
+            webhook_max_attempts=web.urgent_webhook_max_attempts,
         )
 
 

@@ -173,3 +173,27 @@ sync_state = Table(
     Column("gaps", Text, nullable=False, default="[]"),
     Column("updated_at", Float, nullable=False, default=0.0),
 )
+
+# Staff alerts on urgent reports (web.console.alerts): one row per urgent parent message,
+# the outbox the alert worker delivers from. It holds no text: the payload's redacted first
+# line is read from ``console_messages`` when the alert is sent.
+alerts = Table(
+    "console_alerts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", Integer, nullable=False, unique=True),  # the parent's message (events.id)
+    Column("sender_id", String(255), nullable=False, index=True),
+    Column("reported_at", Float, nullable=False),  # when the parent sent it
+    Column("created_at", Float, nullable=False),
+    Column("kind", String(16), nullable=False),  # web.console.alerts.payload.KINDS
+    Column("level", String(16), nullable=False),  # "emergency" or "urgent"
+    Column("categories", String(255), nullable=False, default=""),  # red-flag categories, ","-joined
+    Column("status", String(16), nullable=False),  # "pending", "delivered" or "failed"
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", Float, nullable=True),
+    Column("lease_until", Float, nullable=True),  # a worker is sending it until then
+    Column("last_attempt_at", Float, nullable=True),
+    Column("last_result", String(255), nullable=False, default=""),  # "HTTP 500", "timed out"
+    Column("delivered_at", Float, nullable=True),
+    Index("ix_console_alerts_status_next", "status", "next_attempt_at"),
+)

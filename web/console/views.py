@@ -19,6 +19,7 @@ from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
 from assistant.topics import topic_title
+from web.console.alerts import payload
 from web.console.services.messages import FLAG_LABELS
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -119,6 +120,8 @@ def make_environment() -> Environment:
     env.filters["topic_title"] = topic_title
     env.globals["time_tag"] = time_tag
     env.globals["flag_labels"] = FLAG_LABELS
+    env.globals["alert_kinds"] = payload.KIND_TEXT
+    env.filters["alert_category"] = lambda name: payload.CATEGORY_TEXT.get(name, name)
     return env
 
 

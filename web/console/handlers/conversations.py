@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from web.console import topics
+from web.console.alerts import outbox
 from web.console.guard import base, config_of, page, protected
 from web.console.services import audit, corrections, listing, reviews
 from web.console.services.auth import Session
@@ -112,6 +113,7 @@ def conversation_detail(request: Request, conn: Connection, session: Session, fo
         conversation=conversation,
         part=part,
         notes=reviews.notes_for(conn, sender_id),
+        alerts=outbox.for_conversation(conn, sender_id),
         corrected=corrections.corrections_by_event(conn, sender_id),
         choices=choices(request),
         in_queue=not conversation.reviewed,

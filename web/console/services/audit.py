@@ -28,6 +28,7 @@ ACTIONS = frozenset(
         "view_queue", "view_list", "view_conversation", "view_audit", "view_insights", "export_insights",
         "mark_reviewed", "mark_unreviewed", "add_tag", "remove_tag", "add_note", "correct",
         "reveal", "export_csv", "export_nlu", "purge", "unlock", "redact_again",
+        "alert_delivered", "alert_retry", "alert_failed",
     }
 )  # fmt: skip
 FILTER_NAMES = tuple(f.name for f in dataclasses.fields(Filters) if f.name != "errors")

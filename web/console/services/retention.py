@@ -38,6 +38,7 @@ from sqlalchemy import Connection, Engine, delete, select, text
 
 from web.console.services import summary
 from web.console.tables import (
+    alerts,
     audit_log,
     corrections,
     events,
@@ -111,6 +112,7 @@ def purge_batch(conn: Connection, cutoff: float, after: int = 0, limit: int = BA
         conn.execute(delete(events).where(events.c.id.in_(id_chunk)))
         conn.execute(delete(messages).where(messages.c.event_id.in_(id_chunk)))
         conn.execute(delete(corrections).where(corrections.c.event_id.in_(id_chunk)))
+        conn.execute(delete(alerts).where(alerts.c.event_id.in_(id_chunk)))
     left: set[str] = set()
     for chunk in _chunks(senders):
         still = select(events.c.sender_id).where(events.c.sender_id.in_(chunk)).distinct()

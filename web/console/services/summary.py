@@ -349,6 +349,18 @@ def backlog(conn: Connection) -> int:
     return int(conn.execute(query).scalar() or 0)
 
 
+def is_behind(conn: Connection) -> bool:
+    """Whether a sync has anything to read: an event past the watermark, or recently missing
+    ids to look for again. A cheap read, so a poller writes only when there is news."""
+    state = conn.execute(
+        select(sync_state.c.last_event_id, sync_state.c.gaps).where(sync_state.c.id == 1)
+    ).first()
+    done = int(state.last_event_id) if state else 0
+    if state is not None and (state.gaps or "[]") != "[]":
+        return True
+    return conn.execute(select(events.c.id).where(events.c.id > done).limit(1)).first() is not None
+
+
 def forget(conn: Connection, senders: Sequence[str]) -> None:
     """Remove the summary of deleted conversations (retention)."""
     for start in range(0, len(senders), _CHUNK):
