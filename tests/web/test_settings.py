@@ -113,8 +113,12 @@ def test_staff_alerts_need_a_web_address_and_a_long_secret() -> None:
     from web.console.config import ConsoleConfig
 
     secret = "k" * 32
-    web = WebSettings(urgent_webhook_url="https://bridge.example.org/crs", urgent_webhook_secret=secret,
-                      urgent_webhook_max_attempts=3, console_public_url="https://staff.example.org/console")  # fmt: skip
+    web = WebSettings(
+        urgent_webhook_url="https://bridge.example.org/crs",
+        urgent_webhook_secret=secret,
+        urgent_webhook_max_attempts=3,
+        console_public_url="https://staff.example.org/console",
+    )
     config = ConsoleConfig.from_settings(web, Settings.from_env({}))
     assert config.alerts_on and config.webhook_secret == secret and config.webhook_max_attempts == 3
     assert config.public_url == "https://staff.example.org/console"

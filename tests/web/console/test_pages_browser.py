@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from browser_support import run_axe, screenshot
-from sqlalchemy import Connection
+from sqlalchemy import Connection, insert
 from starlette.applications import Starlette
 from starlette.routing import Mount
 from webtest_support import ServerThread
@@ -26,6 +26,7 @@ from web.console.app import create_console
 from web.console.config import ConsoleConfig
 from web.console.db import make_engine
 from web.console.services import auth, reviews
+from web.console.tables import alerts
 
 pytestmark = [
     pytest.mark.browser,
@@ -98,10 +99,23 @@ def _conversations(now: float) -> dict[str, list[dict[str, Any]]]:
     }  # fmt: skip
 
 
+def _alert(event_id: int, status: str, attempts: int, result: str, now: float) -> dict[str, Any]:
+    retry_at = now + 60 if status == "pending" else None
+    return {"event_id": event_id, "sender_id": "urgent-new", "reported_at": now - 10 * MINUTE,
+            "created_at": now - 10 * MINUTE, "kind": "report", "level": "emergency", "categories": "seizure",
+            "status": status, "attempts": attempts, "next_attempt_at": retry_at, "lease_until": None,
+            "last_attempt_at": now - 9 * MINUTE, "last_result": result,
+            "delivered_at": now - 9 * MINUTE if status == "delivered" else None}  # fmt: skip
+
+
 def _fill(conn: Connection, now: float) -> None:
     create_events_table(conn)
-    for rows in _conversations(now).values():
-        insert_rows(conn, rows)
+    ids = {sender: insert_rows(conn, rows) for sender, rows in _conversations(now).items()}
+    # The urgent report's staff alerts in each state the conversation page shows.
+    first = ids["urgent-new"][0]
+    conn.execute(insert(alerts), [_alert(first, "delivered", 2, "HTTP 200", now),
+                                  _alert(first + 10_000, "failed", 12, "timed out", now),
+                                  _alert(first + 10_001, "pending", 3, "HTTP 502", now)])  # fmt: skip
     reviews.set_reviewed(conn, "reviewed-1", True, "ada")
     reviews.add_tag(conn, "reviewed-1", "good answer", "ada")
     auth.create_user(conn, "ada", PASSWORD, "admin")
@@ -223,6 +237,13 @@ def test_every_page_at_desktop_and_phone_widths_passes_axe(browser: Any, console
         expect(page.locator(".facts")).to_contain_text("1 turn")
         assert "1 turns" not in page.locator(".facts").inner_text()
         expect(page.locator("#review-next")).to_have_text("Mark reviewed and open the next")
+        staff_alerts = page.get_by_role("region", name="Staff alerts").locator("li")
+        expect(staff_alerts).to_have_count(3)
+        expect(staff_alerts.nth(0)).to_contain_text("Delivered")
+        expect(staff_alerts.nth(0)).to_contain_text("after 2 tries (HTTP 200)")
+        expect(staff_alerts.nth(1)).to_contain_text("Not delivered after 12 tries; last: timed out")
+        expect(staff_alerts.nth(2)).to_contain_text("Retrying: 3 tries so far, last HTTP 502")
+        expect(staff_alerts.nth(0)).to_contain_text("Urgent report (emergency signs): seizure")
         found += _check(page, "conversation", width)
 
         page.goto(console_url + "/conversations/faq-long")
