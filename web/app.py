@@ -80,6 +80,8 @@ def _mount_console(app: FastAPI, settings: WebSettings, shared: Settings) -> Non
     """The staff console, mounted under /console here when enabled, with its alert worker
     when CRS_URGENT_WEBHOOK_URL is set (started by the lifespan)."""
     app.state.alert_worker = None
+    if settings.urgent_webhook_url and not settings.console_enabled:
+        logger.warning("CRS_URGENT_WEBHOOK_URL is set here, but alerts are sent by the console's process")
     if settings.console_enabled:
         config = ConsoleConfig.from_settings(settings, shared)
         console = create_console(config)
