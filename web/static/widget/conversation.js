@@ -42,9 +42,11 @@ function retireQuickReplies(w) {
   });
 }
 
+/** Add `entry` to the transcript with the time (`at`, ms since the epoch) it was added. */
 function append(w, entry) {
+  entry.at = Date.now();
   w.state.transcript.push(entry);
-  w.state.lastActivity = Date.now();
+  w.state.lastActivity = entry.at;
   w.store.write(w.state);
   if (entry.role === "user") retireQuickReplies(w);
   w.view.log.appendChild(renderMessage(w, entry, true));
