@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -186,6 +186,7 @@ def test_escape_closes_and_focus_returns_to_the_button(summary_page: Page, gatew
     summary_page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
     expect(summary_page.locator(OPENER)).to_be_focused()
+    expect(summary_page.locator(".crs-summary__body")).to_have_text("")
     open_by_keyboard(summary_page)
     press_in_dialog(summary_page, "Close")
     expect(dialog).to_be_hidden()
@@ -227,6 +228,19 @@ def test_no_accessibility_violations_with_the_summary_open(
     open_by_keyboard(summary_page)
     assert run_axe(summary_page) == []
     screenshot(summary_page, f"care-team-summary-{width}")
+
+
+def test_an_open_summary_closes_when_the_conversation_expires(summary_page: Page, gateway_url: str) -> None:
+    """A tab left open on the summary: once the conversation is deleted, so is its summary."""
+    two_questions(summary_page, gateway_url)
+    dialog = open_by_keyboard(summary_page)
+    summary_page.clock.set_fixed_time(datetime.now() + timedelta(hours=25))
+    summary_page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+    expect(dialog).to_be_hidden()
+    expect(summary_page.locator(".crs-summary__body")).to_have_text("")
+    expect(summary_page.locator(OPENER)).to_be_hidden()
+    expect(summary_page.locator(".crs-input")).to_be_focused()
+    assert stored_state(summary_page) is None
 
 
 # ---- time of each entry ---------------------------------------------------------------------

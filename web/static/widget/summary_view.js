@@ -6,9 +6,9 @@
  * the transcript on the device: nothing is sent or stored.
  *
  * Keyboard: focus moves to the dialog's title on open; Escape or "Close" closes it and focus
- * goes back to the button. The dialog is outside the panel, so Escape does not also close
- * the floating panel. While it is open, a new answer updates it; a deleted conversation
- * (Start over elsewhere, expiry) closes it.
+ * goes back to the button. The dialog is outside the panel, so Escape does not also close the
+ * floating panel. A closed summary is removed from the page. While it is open, an answer
+ * that arrives updates it, and a conversation deleted for being idle closes it.
  */
 
 import { el, telHref } from "./dom.js";
@@ -111,7 +111,15 @@ function bind(w) {
   s.close.addEventListener("click", () => s.dialog.close());
   s.print.addEventListener("click", () => window.print());
   s.download.addEventListener("click", () => download(s));
-  s.dialog.addEventListener("close", () => (s.bar.hidden ? w.view.input : s.openButton).focus());
+  s.dialog.addEventListener("close", () => closed(w));
+}
+
+/** Closed: the summary is not kept in the page; focus goes back to the button (or the input). */
+function closed(w) {
+  const s = w.summary;
+  s.body.textContent = "";
+  s.current = null;
+  (s.bar.hidden ? w.view.input : s.openButton).focus();
 }
 
 /** Add the button (before the form) and the dialog (outside the panel) to widget `w`. */
