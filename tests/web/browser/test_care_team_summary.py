@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from browser_support import SCREENSHOTS, run_axe, screenshot
 from playwright.sync_api import Browser, Locator, Page, Request, expect
+from webtest_support import StubRasa
 from widget_steps import ask, open_chat, stored_state, user_messages
 
 from assistant.settings import get_settings
@@ -228,6 +229,24 @@ def test_no_accessibility_violations_with_the_summary_open(
     open_by_keyboard(summary_page)
     assert run_axe(summary_page) == []
     screenshot(summary_page, f"care-team-summary-{width}")
+
+
+def test_an_answer_that_arrives_while_the_summary_is_open_is_added(
+    summary_page: Page, gateway_url: str, stub_rasa: StubRasa
+) -> None:
+    open_chat(summary_page, gateway_url)
+    delay = stub_rasa.delay_seconds
+    stub_rasa.mode, stub_rasa.delay_seconds = "slow", 1.0  # within the gateway's 1.5 s
+    try:
+        summary_page.locator(".crs-input").fill("a question answered slowly")
+        summary_page.locator(".crs-input").press("Enter")
+        expect(summary_page.locator(".crs-panel")).to_have_attribute("aria-busy", "true")
+        dialog = open_by_keyboard(summary_page)
+        expect(dialog).to_contain_text("Answer: (no answer was shown)")
+        expect(dialog).to_contain_text("Answer: You asked: a question answered slowly")
+        expect(dialog.locator(".crs-summary__title")).to_be_focused()
+    finally:
+        stub_rasa.delay_seconds = delay
 
 
 def test_an_open_summary_closes_when_the_conversation_expires(summary_page: Page, gateway_url: str) -> None:
