@@ -135,7 +135,7 @@ def summary_lines(times: list[float]) -> list[str]:
         f"reviewed {SOURCE_REVIEWED}.",
         f"Care team: {settings.care_team_contact}",
         "Care team phone: +1 555 0100",
-        f"In an emergency, call: {settings.emergency_number}",
+        f"Emergency number: {settings.emergency_number}",
         "not medical advice",
         "contact your child's care team about your child",
     ]

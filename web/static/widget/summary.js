@@ -78,7 +78,7 @@ function contacts(cfg) {
   if (cfg.careTeam) lines.push(["Care team", cfg.careTeam, null]);
   if (cfg.careTeamPhone) lines.push(["Care team phone", cfg.careTeamPhone, cfg.careTeamPhone]);
   const emergency = cfg.emergencyNumber;
-  lines.push(["In an emergency, call", emergency || "your local emergency number", emergency || null]);
+  lines.push(["Emergency number", emergency || "your local emergency number", emergency || null]);
   return lines;
 }
 
