@@ -3,7 +3,7 @@
  * the events, then completes its settings from /api/config (the page's data-* values
  * win; see main.js).
  *
- * `w`, shared by the modules, is { n, server, cfg, store, state, busy, view, hooks }.
+ * `w`, shared by the modules, is { n, server, cfg, store, state, busy, view, hooks, summary }.
  */
 
 import { bindLauncher, bindSkipLink, setOpen, submitOnEnter } from "./a11y.js";
@@ -12,6 +12,7 @@ import { expireIfIdle, renderAll, restart, send } from "./conversation.js";
 import { renderFeedback } from "./feedback.js";
 import { renderNote, showError, updateCount } from "./render.js";
 import { freshState, isExpired, loadState, makeStore, STORAGE_PREFIX, ttlHours } from "./storage.js";
+import { mountSummary, updateSummary } from "./summary_view.js";
 import { applyColours, buildView, ensureStylesheet } from "./view.js";
 
 /** The server's settings fill in what the page did not set; an idle conversation goes. */
@@ -72,12 +73,14 @@ export function startWidget(container, n, cfg) {
   w.hooks = {
     quickReply: (button) => send(w, button.payload, button.title, false, true),
     feedback: (entry) => renderFeedback(w, entry),
+    transcriptChanged: () => updateSummary(w),
   };
   ensureStylesheet(w.server);
   w.view = buildView(cfg, n);
   applyColours(w.view.root, container.dataset);
   container.textContent = "";
   container.appendChild(w.view.root);
+  mountSummary(w);
 
   bindForm(w);
   bindExpiry(w);

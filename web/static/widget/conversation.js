@@ -32,6 +32,7 @@ export function renderAll(w) {
     { role: "bot", text: welcomeText(w.cfg), buttons: w.cfg.welcomeButtons, welcome: true }, lastUser < 0));
   transcript.forEach((entry, i) => log.appendChild(renderMessage(w, entry, i > lastUser)));
   scrollToEnd(w);
+  w.hooks.transcriptChanged();
 }
 
 /** The parent has moved on: remove every earlier group of buttons, keeping focus in the chat. */
@@ -42,13 +43,16 @@ function retireQuickReplies(w) {
   });
 }
 
+/** Add `entry` to the transcript with the time (`at`, ms since the epoch) it was added. */
 function append(w, entry) {
+  entry.at = Date.now();
   w.state.transcript.push(entry);
-  w.state.lastActivity = Date.now();
+  w.state.lastActivity = entry.at;
   w.store.write(w.state);
   if (entry.role === "user") retireQuickReplies(w);
   w.view.log.appendChild(renderMessage(w, entry, true));
   scrollToEnd(w);
+  w.hooks.transcriptChanged();
 }
 
 export function addBotMessages(w, messages, rateable) {

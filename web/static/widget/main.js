@@ -18,7 +18,8 @@
  *
  * Modules: chat.js (one widget), view.js (its DOM), conversation.js (transcript, sending),
  * render.js (messages, alerts), feedback.js (thumbs), a11y.js (keyboard and focus),
- * storage.js (saved conversation, expiry), api.js (the gateway's API), dom.js (helpers).
+ * storage.js (saved conversation, expiry), api.js (the gateway's API), dom.js (helpers),
+ * summary.js (the summary for the care team: data and text), summary_view.js (its dialog).
  */
 
 import { startWidget } from "./chat.js";

@@ -9,6 +9,8 @@
  *
  * State: { sender, transcript: [entries], open, lastActivity (ms since the epoch) }; `sender` is
  * the conversation token the gateway issued ("" until the first message asks for one).
+ * Entries: { role, text, at?, ... }; `at` (ms since the epoch) is when it was added; entries
+ * saved by earlier versions have none.
  */
 
 export const STORAGE_PREFIX = "crs-chat:v1:";
